@@ -1,0 +1,149 @@
+"""Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore`.
+
+Exit codes: 0 success (every file imported or unchanged), 1 a file was rejected or an action
+refused, 2 bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from lib.config import DB_ENV, default_db_path, demo_db_path
+from lib.importer import REJECTED, STATUS_LABELS, UndoRefused, history, import_paths, is_database_busy, undo
+from lib.store import Store
+from lib.template import write_template
+
+BUSY_MESSAGE = "数据库正被其他程序（如正在运行的看板）占用。请在看板的“数据上传”页操作，或关闭看板后再试。"
+
+
+def _store(args) -> Store:
+    return Store(Path(args.db) if args.db else default_db_path())
+
+
+def cmd_import(args) -> int:
+    store = _store(args)
+    results = import_paths(store, args.files, args.user)
+    if args.json:
+        print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2, default=str))
+    else:
+        for r in results:
+            print(f"[{STATUS_LABELS[r.status]}] {r.summary}")
+            for rep in r.replacements if r.status != REJECTED else []:
+                print(f"    {rep.text}")
+            for p in r.errors[:50]:
+                where = " ".join(x for x in (p.sheet, f"第{p.row}行" if p.row else "", p.column) if x)
+                print(f"    错误 {where}：{p.message}{'（' + p.hint + '）' if p.hint else ''}")
+            if len(r.errors) > 50:
+                print(f"    …另有 {len(r.errors) - 50} 处错误（用 --json 查看全部）")
+    return 1 if any(r.status == REJECTED for r in results) else 0
+
+
+def cmd_template(args) -> int:
+    path = write_template(args.out)
+    print(f"模板已生成：{path}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from lib.demo import build_demo_database
+
+    path = Path(args.db) if args.db else demo_db_path()
+    summary = build_demo_database(path, progress=lambda text: print(text, file=sys.stderr))
+    print(f"演示数据库已生成：{path}（{summary}）")
+    return 0
+
+
+def cmd_history(args) -> int:
+    frame = history(_store(args))
+    print("暂无导入记录" if frame.empty else frame.to_string(index=False))
+    return 0
+
+
+def cmd_undo(args) -> int:
+    try:
+        undo(_store(args), args.import_id, args.user)
+    except UndoRefused as refused:
+        print(refused.message, file=sys.stderr)
+        return 1
+    print(f"已撤销第 {args.import_id} 次导入")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    target = _store(args).backup(args.path)
+    print(f"已备份到 {target}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    source = Path(args.path)
+    if not source.is_file():
+        print(f"找不到备份文件：{source}", file=sys.stderr)
+        return 1
+    try:
+        _store(args).restore(source)
+    except (ValueError, duckdb.Error) as exc:
+        print(f"无法从该文件恢复：{exc}", file=sys.stderr)
+        return 1
+    print(f"已从 {source} 恢复")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description="班组党建看板 命令行工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p):
+        p.add_argument("--db", help=f"数据库文件（默认 {default_db_path()}，可用环境变量 {DB_ENV} 修改）")
+        return p
+
+    p = with_db(sub.add_parser("import", help="导入报表文件"))
+    p.add_argument("files", nargs="+", help="一个或多个 .xlsx/.xls/.et/.csv 文件")
+    p.add_argument("--user", default=getpass.getuser(), help="导入人（记入导入日志）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("template", help="生成空白报表模板")
+    p.add_argument("--out", default="报表模板.xlsx")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("demo", help="（重新）生成演示数据库")
+    p.add_argument("--db", help=f"演示数据库文件（默认 {demo_db_path()}）")
+    p.set_defaults(func=cmd_demo)
+
+    p = with_db(sub.add_parser("history", help="查看导入记录"))
+    p.set_defaults(func=cmd_history)
+
+    p = with_db(sub.add_parser("undo", help="撤销一次导入"))
+    p.add_argument("import_id", type=int)
+    p.add_argument("--user", default=getpass.getuser())
+    p.set_defaults(func=cmd_undo)
+
+    p = with_db(sub.add_parser("backup", help="备份数据库"))
+    p.add_argument("path")
+    p.set_defaults(func=cmd_backup)
+
+    p = with_db(sub.add_parser("restore", help="从备份恢复数据库"))
+    p.add_argument("path")
+    p.set_defaults(func=cmd_restore)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # exits 2 on bad usage
+    try:
+        return args.func(args)
+    except duckdb.IOException as exc:
+        if is_database_busy(exc):
+            print(BUSY_MESSAGE, file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

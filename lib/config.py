@@ -1,0 +1,30 @@
+"""Paths and limits, in one place. The app and the CLI share these defaults."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+# One documented environment variable moves the database (tests and deployments use it).
+DB_ENV = "DANGJIAN_DB"
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get(DB_ENV) or DATA_DIR / "dangjian.duckdb")
+
+
+def demo_db_path() -> Path:
+    """The demo data set lives in its own database so it never mixes with real data."""
+    return default_db_path().with_name("demo.duckdb")
+
+
+# Refuse before parsing: an upload larger than this is not a monthly workbook.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# Zip (xlsx) limits, checked from the zip directory alone: total uncompressed size and
+# per-member compression ratio (real sheets compress ~10–30×; zip bombs ~1000×).
+MAX_UNZIPPED_BYTES = 600 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+# The header row is searched for within the first rows of a sheet.
+HEADER_SEARCH_ROWS = 15

@@ -1,0 +1,545 @@
+"""Raw sheets → recognised, cleaned tables, with every problem as a row.
+
+Steps for one sheet: fill merged cells, find the header row and the sheet type, take 队 and
+月份/季度 from the lines above the header or the file name when the sheet has no such column,
+drop rows that carry no data (hints, totals, notes, blanks), clean each column once per
+distinct value, then check rows against each other. Nothing here touches the database.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import PurePath
+
+import pandas as pd
+
+from lib import clean
+from lib.config import HEADER_SEARCH_ROWS
+from lib.problems import ERROR, WARNING, Problem, shown_value
+from lib.read import RawSheet
+from lib.sheets import HINT_WORDS, IGNORED_HEADERS, SHEETS, TOTAL_WORDS, Column, SheetType
+
+# How many problems of one kind (column × message) a sheet reports row by row before summarising.
+MAX_PROBLEMS_PER_KIND = 200
+
+DROP_REASONS = {"blank": "空行", "hint": "填写说明行", "total": "合计行", "notes": "表尾说明", "duplicate": "重复行"}
+CONTEXT_LABELS = {"unit": "队", "month": "月份", "quarter": "季度", "year": "年度"}
+
+_PAREN = re.compile(r"[(（【\[［<《〔][^)）】\]］>》〕]*[)）】\]］>》〕]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_header(raw) -> str:
+    """`政治面貌（中共党员/群众） ` and `政治面貌` are the same header."""
+    if raw is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(raw))
+    text = _PAREN.sub("", text)
+    text = _SPACES.sub("", text)
+    return text.strip("*:：")
+
+
+def _header_index(sheet: SheetType) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for col in sheet.columns:
+        for header in col.headers:
+            index.setdefault(normalize_header(header), col.field)
+    return index
+
+
+HEADER_INDEX = {s.key: _header_index(s) for s in SHEETS}
+IGNORED = {normalize_header(h) for h in IGNORED_HEADERS}
+
+CLEANERS = {
+    "text": clean.clean_text, "org": clean.clean_org, "org_list": clean.clean_org_list,
+    "name": clean.clean_name, "id": clean.clean_id, "bool": clean.clean_bool,
+    "date": clean.clean_date, "month": clean.clean_month, "quarter": clean.clean_quarter,
+    "year": clean.clean_year, "good": clean.clean_good,
+}
+
+
+def cleaner_for(col: Column):
+    if col.kind == "enum":
+        return partial(clean.clean_enum, allowed=col.allowed, aliases=col.aliases)
+    if col.kind == "number":
+        return partial(clean.clean_number, lo=col.lo, hi=col.hi)
+    return CLEANERS[col.kind]
+
+
+@dataclass
+class ParsedSheet:
+    """One workbook sheet, recognised and cleaned (or not recognised, with the reason)."""
+    file: str
+    name: str
+    sheet_type: SheetType | None
+    header_row: int | None = None            # Excel row number of the header
+    frame: pd.DataFrame | None = None        # declared fields (+ items JSON) + _row
+    rows_read: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)  # reason → count
+    problems: list[Problem] = field(default_factory=list)
+    missing_context: list[str] = field(default_factory=list)  # 'unit' / 'month' … the user must supply
+    context_used: dict[str, str] = field(default_factory=dict)
+    skipped: str = ""                        # why the sheet was not imported (hidden, empty …)
+
+    @property
+    def rows_loaded(self) -> int:
+        return 0 if self.frame is None else len(self.frame)
+
+    @property
+    def rows_dropped(self) -> int:
+        return sum(self.dropped.values())
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+# ---------------------------------------------------------------- context (队, 月份 …)
+
+_FILL_DATE_NOISE = re.compile(r"(填报|填表|制表|报送|上报|打印)(日期|时间)\s*[:：]?\s*[\d\-./年月日\s:]*")
+_LABELLED_UNIT = re.compile(r"(?:填报单位|单位名称|所在单位|单位|队别|所在队|部门)\s*[:：]\s*([^\s,，;；:：]+)")
+_UNIT_SUFFIX = ("队", "机关", "部", "科", "室", "中心", "车间", "工区", "厂", "站", "所")
+_QUARTER_TEXT = re.compile(r"(\d{4})\s*(?:年\s*第?\s*([一二三四1-4])\s*季度?|\s*[-_ ]?\s*[Qq]\s*([1-4]))")
+_MONTH_TEXT = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月|[-_./](\d{1,2})(?!\d))")
+_YEAR_TEXT = re.compile(r"(\d{4})\s*年")
+_DATE_LIKE = re.compile(r"\d{4}\s*[年\-_./]?\s*(?:第?[一二三四1-4]季度|[Qq][1-4]|\d{1,2}\s*月?份?|度)?")
+_CN_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_TYPE_WORDS = sorted({w for s in SHEETS for w in (s.label, *s.name_keywords)} |
+                     {"统计表", "登记表", "汇总表", "情况表", "明细表", "一览表", "台账", "台帐", "统计", "汇总",
+                      "情况", "明细", "登记", "报表", "表"}, key=len, reverse=True)
+
+
+def _unit_from_text(text: str) -> str | None:
+    labelled = _LABELLED_UNIT.search(text)
+    if labelled:
+        value = clean.clean_org(labelled.group(1)).value
+        if value:
+            return value
+    stripped = _DATE_LIKE.sub(" ", text)
+    for word in _TYPE_WORDS:
+        stripped = stripped.replace(word, " ")
+    for token in re.split(r"[\s_\-—·、,，.()（）]+", stripped):
+        token = clean.clean_org(token).value
+        if token and not token.isdigit() and token.endswith(_UNIT_SUFFIX) and len(token) <= 12:
+            return token
+    return None
+
+
+def _period_from_text(text: str, kind: str) -> str | None:
+    text = _FILL_DATE_NOISE.sub(" ", unicodedata.normalize("NFKC", text))
+    if kind == "quarter":
+        found = _QUARTER_TEXT.search(text)
+        if found:
+            q = found.group(2) or found.group(3)
+            return f"{found.group(1)}Q{_CN_QUARTER.get(q, q)}"
+    elif kind == "month":
+        found = _MONTH_TEXT.search(text)
+        if found:
+            month = int(found.group(2) or found.group(3))
+            if 1 <= month <= 12:
+                return f"{found.group(1)}-{month:02d}"
+    elif kind == "year":
+        found = _YEAR_TEXT.search(text) or re.search(r"(?<!\d)(\d{4})(?!\d)", text)
+        if found:
+            return found.group(1)
+    return None
+
+
+def infer_context(lines_above: list[str], sheet_name: str, filename: str) -> dict[str, str]:
+    """队 and period from the title lines, then the sheet name, then the file name."""
+    sources = ["\n".join(lines_above), sheet_name, PurePath(filename).stem]
+    context: dict[str, str] = {}
+    for kind in ("unit", "month", "quarter", "year"):
+        for text in sources:
+            value = _unit_from_text(text) if kind == "unit" else _period_from_text(text, kind)
+            if value:
+                context[kind] = value
+                break
+    return context
+
+
+# ---------------------------------------------------------------- header and type
+
+def _fill_merged(raw: RawSheet) -> list[list]:
+    rows = raw.rows
+    for r0, c0, r1, c1 in raw.merged:
+        if r0 >= len(rows):
+            continue
+        top = rows[r0]
+        value = top[c0] if c0 < len(top) else None
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if r != r0 or c != c0:
+                    row[c] = value
+    return rows
+
+
+@dataclass
+class _HeaderMatch:
+    sheet: SheetType
+    row: int
+    columns: dict[int, str]                  # column index → field
+    missing: list[Column]                    # required columns not found
+    duplicates: list[tuple[int, str]]
+
+    @property
+    def missing_blocking(self) -> list[Column]:
+        """Missing required columns that no title or file name can supply."""
+        return [c for c in self.missing if not c.context]
+
+    def rank(self, preferred: bool):
+        required = len(self.sheet.required)
+        found = required - len(self.missing)
+        return (not self.missing_blocking, preferred, found / required, len(self.columns))
+
+
+def _match_header(sheet: SheetType, row_index: int, cells: list) -> _HeaderMatch:
+    index = HEADER_INDEX[sheet.key]
+    columns: dict[int, str] = {}
+    duplicates = []
+    for c, cell in enumerate(cells):
+        f = index.get(normalize_header(cell))
+        if f is None:
+            continue
+        if f in columns.values():
+            duplicates.append((c, f))
+        else:
+            columns[c] = f
+    found = set(columns.values())
+    missing = [col for col in sheet.required if col.field not in found]
+    return _HeaderMatch(sheet, row_index, columns, missing, duplicates)
+
+
+def _preferred_types(*names: str) -> set[str]:
+    preferred = set()
+    for name in names:
+        norm = normalize_header(name)
+        for sheet in SHEETS:
+            if any(k in norm for k in sheet.name_keywords):
+                preferred.add(sheet.key)
+        if preferred:
+            return preferred
+    return preferred
+
+
+def find_header(rows: list[list], sheet_name: str, filename: str) -> _HeaderMatch | None:
+    preferred = _preferred_types(sheet_name, PurePath(filename).stem)
+    best, best_rank = None, None
+    for r, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if sum(cell is not None and str(cell).strip() != "" for cell in cells) < 2:
+            continue
+        for sheet in SHEETS:
+            match = _match_header(sheet, r, cells)
+            if not match.columns:
+                continue
+            rank = match.rank(sheet.key in preferred)
+            if best_rank is None or rank > best_rank:
+                best, best_rank = match, rank
+    return best
+
+
+# ---------------------------------------------------------------- rows that carry no data
+
+def _text(value) -> str:
+    return "" if value is None else _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+def _is_blank_row(row: list) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _first_cells(row: list, n: int = 3) -> list[str]:
+    return [t for t in (_text(v) for v in row) if t][:n]
+
+
+def _is_total_row(row: list) -> bool:
+    return any(t.startswith(TOTAL_WORDS) for t in _first_cells(row))
+
+
+_NOTES_START = ("注意事项", "填表说明", "说明:", "说明：", "注:", "注：", "备注:", "备注：", "填报说明", "附注")
+
+
+def _is_notes_row(row: list) -> bool:
+    first = _first_cells(row, 1)
+    return bool(first) and first[0].startswith(_NOTES_START)
+
+
+def _is_hint_row(row: list) -> bool:
+    cells = [t for t in (_text(v) for v in row) if t]
+    hinted = sum(any(w in t for w in HINT_WORDS) for t in cells)
+    return bool(cells) and hinted * 2 >= len(cells)
+
+
+# ---------------------------------------------------------------- the whole sheet
+
+def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = None) -> ParsedSheet:
+    result = ParsedSheet(file=filename, name=raw.name, sheet_type=None)
+    if raw.hidden:
+        result.skipped = "隐藏的工作表，未导入"
+        return result
+    if normalize_header(raw.name) in IGNORED:
+        result.skipped = "填表说明页"
+        return result
+    rows = _fill_merged(raw)
+    if not any(not _is_blank_row(r) for r in rows):
+        result.skipped = "空白工作表"
+        return result
+    match = find_header(rows, raw.name, filename)
+    if match is None or match.missing_blocking:
+        result.skipped = "未识别的工作表"
+        if match is not None:
+            missing = "、".join(c.label for c in match.missing_blocking)
+            result.problems.append(Problem(
+                WARNING, f"未识别为任何报表：最接近「{match.sheet.label}」，但缺少表头 {missing}",
+                "请使用标准模板的表头", filename, raw.name, match.row + 1))
+        return result
+    sheet = match.sheet
+    result.sheet_type = sheet
+    result.header_row = match.row + 1
+    header_cells = rows[match.row]
+    _report_columns(result, sheet, match, header_cells)
+
+    found_fields = set(match.columns.values())
+    result.context_used = _resolve_context(result, sheet, found_fields, rows[:match.row], raw.name, filename,
+                                           context or {})
+
+    data_rows, row_numbers = _data_rows(result, rows, match.row, raw.hidden_rows)
+    result.rows_read = len(data_rows) + result.rows_dropped
+    if result.missing_context:
+        return result
+    result.frame = _clean_columns(result, sheet, match, header_cells, data_rows, row_numbers)
+    if result.frame is not None and len(result.frame):
+        _check_rows(result, sheet)
+    return result
+
+
+def _report_columns(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, header_cells: list) -> None:
+    for c, f in match.duplicates:
+        result.problems.append(Problem(
+            WARNING, f"重复的列「{shown_value(header_cells[c])}」，只导入第一列", "请删除重复的列",
+            result.file, result.name, match.row + 1, shown_value(header_cells[c])))
+    if sheet.score_items:
+        return  # unknown columns are score items there
+    for c, cell in enumerate(header_cells):
+        norm = normalize_header(cell)
+        if c in match.columns or not norm or norm in IGNORED:
+            continue
+        result.problems.append(Problem(
+            WARNING, f"未识别的列「{shown_value(cell)}」，未导入", f"「{sheet.label}」只需要模板中的列",
+            result.file, result.name, match.row + 1, shown_value(cell)))
+
+
+def _resolve_context(result, sheet, found_fields, lines_rows, sheet_name, filename, given) -> dict[str, str]:
+    needed = [c for c in sheet.columns if c.context and c.field not in found_fields]
+    if not needed:
+        return {}
+    lines = [" ".join(str(v) for v in r if v is not None) for r in lines_rows]
+    inferred = infer_context(lines, sheet_name, filename)
+    used = {}
+    for col in needed:
+        value = given.get(col.context) or inferred.get(col.context)
+        if value:
+            used[col.context] = str(value)
+        elif col.required:
+            result.missing_context.append(col.context)
+            what = CONTEXT_LABELS[col.context]
+            example = {"unit": "填报单位：综采队", "month": "统计月份：2024年6月", "quarter": "2024年第二季度",
+                       "year": "2024年度"}[col.context]
+            result.problems.append(Problem(
+                ERROR, f"不知道这张表属于哪个{what}：表中没有「{col.label}」列，标题和文件名中也没有注明",
+                f"请增加「{col.label}」列，或在表头上方写明“{example}”，或在文件名中注明（如 综采队_2024年6月.xlsx）",
+                result.file, result.name, None, col.label))
+    return used
+
+
+def _data_rows(result: ParsedSheet, rows: list[list], header: int, hidden_rows: frozenset[int]):
+    kept, numbers = [], []
+    dropped = {k: 0 for k in DROP_REASONS}
+    hidden_seen = []
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        if _is_blank_row(row):
+            dropped["blank"] += 1
+        elif _is_notes_row(row):
+            dropped["notes"] += len(rows) - r - sum(_is_blank_row(x) for x in rows[r:])
+            dropped["blank"] += sum(_is_blank_row(x) for x in rows[r:])
+            break
+        elif _is_total_row(row):
+            dropped["total"] += 1
+        elif r <= header + 3 and not kept and _is_hint_row(row):
+            dropped["hint"] += 1
+        else:
+            if r in hidden_rows:
+                hidden_seen.append(r + 1)
+            kept.append(row)
+            numbers.append(r + 1)
+    result.dropped = {k: v for k, v in dropped.items() if v}
+    if hidden_seen:
+        shown = "、".join(str(n) for n in hidden_seen[:10]) + ("…" if len(hidden_seen) > 10 else "")
+        result.problems.append(Problem(
+            WARNING, f"有 {len(hidden_seen)} 行被隐藏或筛选掉了（第 {shown} 行），仍已导入",
+            "请确认这些行应当上报；不需要的行请删除", result.file, result.name, hidden_seen[0]))
+    return kept, numbers
+
+
+def _clean_columns(result, sheet, match, header_cells, data_rows, row_numbers) -> pd.DataFrame:
+    n = len(data_rows)
+    counts: dict[tuple[str, str], int] = {}
+    columns: dict[str, list] = {"_row": row_numbers}
+    by_field = {f: c for c, f in match.columns.items()}
+
+    def report(level, row_no, col_label, raw_value, message, hint=""):
+        key = (col_label, message)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= MAX_PROBLEMS_PER_KIND:
+            result.problems.append(Problem(level, message, hint or "", result.file, result.name, row_no,
+                                           col_label, shown_value(raw_value)))
+
+    for col in sheet.columns:
+        if col.field in by_field:
+            c = by_field[col.field]
+            header_label = shown_value(header_cells[c]) or col.label
+            raw_values = [row[c] if c < len(row) else None for row in data_rows]
+        elif col.context and col.context in result.context_used:
+            header_label = col.label
+            raw_values = [result.context_used[col.context]] * n
+        else:
+            columns[col.field] = [None if col.field not in sheet.grain else ""] * n
+            continue
+        cleaner = cleaner_for(col)
+        cache: dict = {}
+        values = []
+        numeric_ids = []
+        for i, raw_value in enumerate(raw_values):
+            key = (type(raw_value), raw_value)
+            cleaned = cache.get(key)
+            if cleaned is None:
+                cleaned = cache[key] = cleaner(raw_value)
+            value = cleaned.value
+            if cleaned.error:
+                report(ERROR, row_numbers[i], header_label, raw_value, cleaned.error, cleaned.hint)
+                value = None
+            elif cleaned.warning:
+                report(WARNING, row_numbers[i], header_label, raw_value, cleaned.warning, cleaned.hint)
+            if value is None and not cleaned.error:
+                if col.required:
+                    report(ERROR, row_numbers[i], header_label, raw_value, "必填项为空", f"请填写「{col.label}」")
+                elif col.field in sheet.grain:
+                    value = ""
+            if col.kind == "id" and isinstance(raw_value, (int, float)) and value:
+                numeric_ids.append(i)
+            values.append(value)
+        if numeric_ids:
+            _flag_short_ids(report, values, numeric_ids, row_numbers, header_label)
+        columns[col.field] = values
+
+    if sheet.score_items:
+        columns["items"] = _score_items(result, sheet, match, header_cells, data_rows, row_numbers, report)
+
+    for (col_label, message), count in counts.items():
+        if count > MAX_PROBLEMS_PER_KIND:
+            result.problems.append(Problem(
+                ERROR if any(p.is_error and p.message == message for p in result.problems) else WARNING,
+                f"「{col_label}」列另有 {count - MAX_PROBLEMS_PER_KIND} 处同类问题：{message}", "",
+                result.file, result.name, None, col_label))
+    # Object columns keep Python dates and None exactly as cleaned; DuckDB types them on insert.
+    return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
+
+
+def _flag_short_ids(report, values, numeric_ids, row_numbers, header_label) -> None:
+    """An ID typed as a number and shorter than its neighbours probably lost its leading zeros."""
+    lengths = pd.Series([len(v) for v in values if v])
+    if lengths.empty:
+        return
+    usual = int(lengths.mode().iloc[0])
+    for i in numeric_ids:
+        if len(values[i]) < usual:
+            report(WARNING, row_numbers[i], header_label, values[i],
+                   f"工号是数字格式且比其他工号短（{len(values[i])} 位，多数为 {usual} 位），开头的0可能已丢失",
+                   "请把工号列设为文本格式后重新填写")
+
+
+def _score_items(result, sheet, match, header_cells, data_rows, row_numbers, report) -> list[str | None]:
+    """比学争优: any extra numeric column is a score item, saved under its own header."""
+    items = []
+    for c, cell in enumerate(header_cells):
+        norm = normalize_header(cell)
+        if c in match.columns or not norm or norm in IGNORED:
+            continue
+        items.append((c, norm))
+    rows_items: list[dict] = [{} for _ in data_rows]
+    for c, name in items:
+        for i, row in enumerate(data_rows):
+            raw_value = row[c] if c < len(row) else None
+            cleaned = clean.clean_number(raw_value, lo=0, hi=100)
+            if cleaned.error:
+                report(ERROR, row_numbers[i], name, raw_value, f"分项得分：{cleaned.error}", cleaned.hint)
+            elif cleaned.value is not None:
+                rows_items[i][name] = cleaned.value
+    return [json.dumps(d, ensure_ascii=False) if d else None for d in rows_items]
+
+
+def _check_rows(result: ParsedSheet, sheet: SheetType) -> None:
+    frame = result.frame
+    label = {c.field: c.label for c in sheet.columns}
+    # Dates in order.
+    chain = sheet.date_chain
+    for i, (earlier, _) in enumerate(chain):
+        for j in range(i + 1, len(chain)):
+            later = chain[j][0]
+            strict = any(s for _, s in chain[i:j])
+            a, b = pd.to_datetime(frame[earlier]), pd.to_datetime(frame[later])
+            bad = (a >= b) if strict else (a > b)
+            for idx in frame.index[bad.fillna(False).astype(bool)]:
+                word = "早于" if strict else "不晚于"
+                result.problems.append(Problem(
+                    ERROR, f"「{label[earlier]}」应{word}「{label[later]}」", "请核对两个日期",
+                    result.file, result.name, int(frame.at[idx, "_row"]), label[later],
+                    f"{frame.at[idx, earlier]} / {frame.at[idx, later]}"))
+    for earlier, later, days, message in sheet.min_gaps:
+        gap = (pd.to_datetime(frame[later]) - pd.to_datetime(frame[earlier])).dt.days
+        for idx in frame.index[((gap >= 0) & (gap < days)).fillna(False).astype(bool)]:
+            result.problems.append(Problem(
+                WARNING, f"{message}（相隔 {int(gap[idx])} 天）", "请核对日期是否填写正确",
+                result.file, result.name, int(frame.at[idx, "_row"]), label[later],
+                f"{frame.at[idx, earlier]} / {frame.at[idx, later]}"))
+    result.frame = drop_duplicate_grain(result, sheet, frame)
+
+
+def drop_duplicate_grain(result: ParsedSheet, sheet: SheetType, frame: pd.DataFrame) -> pd.DataFrame:
+    """Identical rows are dropped with a warning; rows sharing a key but differing are errors."""
+    grain = list(sheet.grain)
+    dup = frame.duplicated(subset=grain, keep=False)
+    if not dup.any():
+        return frame
+    data_cols = [c for c in frame.columns if c != "_row"]
+    drop = []
+    key_text = "+".join(sheet.column(g).label for g in grain)
+    for _, group in frame[dup].groupby(grain, dropna=False, sort=False):
+        first = group.iloc[0]
+        for idx, row in group.iloc[1:].iterrows():
+            same = all(_same(first[c], row[c]) for c in data_cols)
+            if same:
+                drop.append(idx)
+                result.problems.append(Problem(
+                    WARNING, f"与第 {int(first['_row'])} 行完全相同，已去重", "", result.file, result.name,
+                    int(row["_row"]), key_text))
+            else:
+                values = "、".join(str(row[g]) for g in grain)
+                result.problems.append(Problem(
+                    ERROR, f"与第 {int(first['_row'])} 行的{key_text}相同（{values}）但内容不同",
+                    "同一记录只能出现一次，请合并或删除其中一行", result.file, result.name, int(row["_row"]),
+                    key_text, values))
+    if drop:
+        result.dropped["duplicate"] = result.dropped.get("duplicate", 0) + len(drop)
+    return frame.drop(index=drop).reset_index(drop=True)
+
+
+def _same(a, b) -> bool:
+    return (pd.isna(a) and pd.isna(b)) if (pd.isna(a) or pd.isna(b)) else a == b

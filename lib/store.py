@@ -1,0 +1,205 @@
+"""The DuckDB store: schema from the sheet declarations, one shared connection, one write lock.
+
+Every data table has the declared columns, `import_id` (which import wrote the row) and the grain
+as primary key. Beside each sits `<table>__replaced`: the rows an import replaced, tagged with
+that import, so an undo can put them back exactly.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from lib.config import default_db_path
+from lib.sheets import SHEETS, SheetType
+
+SCHEMA_VERSION = "1"
+
+
+def quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _checks(sheet: SheetType) -> list[str]:
+    checks = []
+    for col in sheet.columns:
+        if col.kind == "enum":
+            checks.append(f"CHECK ({col.field} IN ({', '.join(quote(v) for v in col.allowed)}))")
+        if col.kind == "number" and col.lo is not None:
+            checks.append(f"CHECK ({col.field} BETWEEN {col.lo} AND {col.hi})")
+    return checks
+
+
+def data_columns(sheet: SheetType) -> list[str]:
+    """Columns of a data table, in order, without import_id."""
+    return list(sheet.fields) + (["items"] if sheet.score_items else [])
+
+
+def table_ddl(sheet: SheetType) -> list[str]:
+    cols = [f"{c.field} {c.sql_type}{' NOT NULL' if c.required or c.field in sheet.grain else ''}"
+            for c in sheet.columns]
+    if sheet.score_items:
+        cols.append("items VARCHAR")  # JSON object: score-item header → score
+    body = ",\n  ".join([*cols, "import_id BIGINT NOT NULL", *_checks(sheet),
+                         f"PRIMARY KEY ({', '.join(sheet.grain)})"])
+    archive = ", ".join(["replaced_by BIGINT NOT NULL",
+                         *(f"{c.field} {c.sql_type}" for c in sheet.columns),
+                         *(["items VARCHAR"] if sheet.score_items else []), "import_id BIGINT NOT NULL"])
+    return [f"CREATE TABLE IF NOT EXISTS {sheet.key} (\n  {body}\n)",
+            f"CREATE TABLE IF NOT EXISTS {sheet.key}__replaced ({archive})"]
+
+
+LOG_DDL = [
+    """CREATE TABLE IF NOT EXISTS imports (
+      id BIGINT PRIMARY KEY,
+      file_hash VARCHAR NOT NULL,       -- sha256 of the bytes; the archived copy is named by it
+      content_key VARCHAR NOT NULL,     -- bytes + the 队/月份 supplied from outside the file
+      file_name VARCHAR NOT NULL,       -- shown to people, never used as a path
+      file_format VARCHAR,
+      file_size BIGINT,
+      sheets VARCHAR NOT NULL,          -- JSON: sheet, type, scope, rows read/loaded/dropped (with reasons)
+      warnings VARCHAR NOT NULL,        -- JSON list
+      rows_loaded BIGINT NOT NULL,
+      rows_dropped BIGINT NOT NULL,
+      user_name VARCHAR NOT NULL,
+      imported_at TIMESTAMP NOT NULL,
+      app_version VARCHAR NOT NULL,
+      status VARCHAR NOT NULL CHECK (status IN ('imported', 'undone')),
+      undone_by VARCHAR,
+      undone_at TIMESTAMP
+    )""",
+    """CREATE TABLE IF NOT EXISTS export_log (
+      exported_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL, what VARCHAR NOT NULL, detail VARCHAR
+    )""",
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+]
+
+
+class Store:
+    """One DuckDB file, one connection per process; each use takes its own cursor.
+
+    Writes are serialised by `write_lock`; DuckDB's transactions keep readers from seeing half an
+    import.
+    """
+
+    _open: dict[Path, "Store"] = {}
+    _open_lock = threading.Lock()
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+        self.path = Path(path or default_db_path())
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.write_lock = threading.RLock()
+        if not read_only:
+            self.ensure_schema()
+
+    @classmethod
+    def shared(cls, path: Path | str | None = None) -> "Store":
+        """The process-wide store for a path (Streamlit's threads share it)."""
+        key = Path(path or default_db_path()).resolve()
+        with cls._open_lock:
+            store = cls._open.get(key)
+            if store is None:
+                store = cls._open[key] = cls(key)
+            return store
+
+    @property
+    def archive_dir(self) -> Path:
+        """Raw uploads, stored by content hash next to the database."""
+        return self.path.parent / "uploads"
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+    def close(self) -> None:
+        with Store._open_lock:
+            for key, store in list(Store._open.items()):
+                if store is self:
+                    del Store._open[key]
+        self.con.close()
+
+    def ensure_schema(self) -> None:
+        with self.write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN")
+            for sheet in SHEETS:
+                for ddl in table_ddl(sheet):
+                    cur.execute(ddl)
+            for ddl in LOG_DDL:
+                cur.execute(ddl)
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            cur.execute("COMMIT")
+
+    @contextmanager
+    def transaction(self):
+        """A write transaction: committed when the block ends, rolled back on any error."""
+        with self.write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def query(self, sql: str, params=None):
+        """A read: a DataFrame from a fresh cursor."""
+        return self.cursor().execute(sql, params or []).df()
+
+    # ------------------------------------------------------------ state checks
+
+    def fingerprint(self) -> dict[str, tuple[int, str]]:
+        """Each data table's row count and a hash of its ordered content."""
+        cur = self.cursor()
+        result = {}
+        for sheet in SHEETS:
+            cols = data_columns(sheet) + ["import_id"]
+            rows = cur.execute(f"SELECT {', '.join(cols)} FROM {sheet.key} ORDER BY {', '.join(sheet.grain)}").fetchall()
+            digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+            result[sheet.key] = (len(rows), digest)
+        return result
+
+    def has_data(self) -> bool:
+        return bool(self.cursor().execute("SELECT count(*) FROM imports WHERE status = 'imported'").fetchone()[0])
+
+    # ------------------------------------------------------------ backup / restore
+
+    def backup(self, target: Path | str) -> Path:
+        """A consistent copy of the whole database, taken while the app keeps running."""
+        target = Path(target)
+        if target.exists():
+            target.unlink()
+        with self.write_lock:
+            cur = self.cursor()
+            cur.execute(f"ATTACH {quote(str(target))} AS backup_db")
+            try:
+                cur.execute("COPY FROM DATABASE {} TO backup_db".format(self._catalog(cur)))
+            finally:
+                cur.execute("DETACH backup_db")
+        return target
+
+    def restore(self, source: Path | str) -> None:
+        """Replace every table's content with the backup's, in one transaction."""
+        source = Path(source)
+        cur = self.cursor()
+        cur.execute(f"ATTACH {quote(str(source))} AS restore_db (READ_ONLY)")
+        try:
+            version = cur.execute("SELECT value FROM restore_db.meta WHERE key = 'schema_version'").fetchone()
+            if not version or version[0] != SCHEMA_VERSION:
+                raise ValueError("备份文件的版本与当前程序不一致，无法恢复")
+            tables = [s.key for s in SHEETS] + [f"{s.key}__replaced" for s in SHEETS] + ["imports", "export_log"]
+            with self.transaction() as tx:
+                for table in tables:
+                    tx.execute(f"DELETE FROM {table}")
+                    tx.execute(f"INSERT INTO {table} SELECT * FROM restore_db.{table}")
+        finally:
+            cur.execute("DETACH restore_db")
+
+    @staticmethod
+    def _catalog(cur) -> str:
+        return cur.execute("SELECT current_database()").fetchone()[0]
