@@ -255,7 +255,20 @@ def _is_blank_row(row: list) -> bool:
 
 
 def _first_cells(row: list, n: int = 3) -> list[str]:
-    return [t for t in (_text(v) for v in row) if t][:n]
+    """The first n non-empty cells as normalised text (numbers and dates as '#': never words)."""
+    found = []
+    for v in row:
+        if v is None:
+            continue
+        if isinstance(v, str):
+            if not v.strip():
+                continue
+            found.append(_text(v))
+        else:
+            found.append("#")
+        if len(found) == n:
+            break
+    return found
 
 
 def _is_total_row(row: list) -> bool:

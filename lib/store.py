@@ -189,9 +189,12 @@ class Store:
         cur = self.cursor()
         cur.execute(f"ATTACH {quote(str(source))} AS restore_db (READ_ONLY)")
         try:
-            version = cur.execute("SELECT value FROM restore_db.meta WHERE key = 'schema_version'").fetchone()
+            has_meta = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'restore_db' "
+                                   "AND table_name = 'meta'").fetchone()[0]
+            version = has_meta and cur.execute(
+                "SELECT value FROM restore_db.meta WHERE key = 'schema_version'").fetchone()
             if not version or version[0] != SCHEMA_VERSION:
-                raise ValueError("备份文件的版本与当前程序不一致，无法恢复")
+                raise ValueError("这不是本看板的备份文件，或备份的版本与当前程序不一致，无法恢复")
             tables = [s.key for s in SHEETS] + [f"{s.key}__replaced" for s in SHEETS] + ["imports", "export_log"]
             with self.transaction() as tx:
                 for table in tables:

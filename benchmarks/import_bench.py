@@ -1,0 +1,109 @@
+"""Import benchmark: our whole import against merely reading with pandas + openpyxl.
+
+    python -m benchmarks.import_bench [--rows 100000] [--peak-rows 300000]
+
+Prints (a) seconds for `pandas.read_excel(engine="openpyxl")` to read a generated 人员名册,
+(b) seconds for our whole import of it (read, clean, validate, commit) and b/a (goal ≤ 0.25),
+then the peak memory of a separate process importing a larger sheet (goal ≤ 600 MiB).
+Both sides run in the same process on the same file, so machine noise hits them alike.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HEADER = ["序号", "月份", "队", "班组", "工号", "姓名", "性别", "出生年月", "岗位", "是否一线职工", "是否班组长",
+          "政治面貌", "入党时间"]
+UNITS = ["综采队", "掘锚队", "综掘队", "开拓队", "机运队", "通防部", "准备队", "机关"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志"
+
+
+def write_roster(path: Path, rows: int, seed: int = 1) -> Path:
+    """A realistic one-month roster: one sheet, title row, text 工号 with leading zeros."""
+    rng = random.Random(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("人员名册")
+    ws.append(["2024年6月人员名册"])
+    ws.append(HEADER)
+    for i in range(rows):
+        party = rng.random() < 0.12
+        ws.append([i + 1, "2024-06", UNITS[i % len(UNITS)], f"{['生产', '检修', '运输', '机电'][i % 4]}{i % 90}班",
+                   f"{i:07d}", rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                   rng.choice("男男男女"), f"{rng.randint(1965, 2003)}-{rng.randint(1, 12):02d}",
+                   "采煤工", rng.choice(["是", "是", "否"]), "是" if i % 15 == 0 else "否",
+                   "中共党员" if party else rng.choice(["群众", "群众", "共青团员"]),
+                   dt.date(rng.randint(1990, 2023), rng.randint(1, 12), 1) if party else None])
+    wb.save(path)
+    return path
+
+
+def time_pandas_openpyxl(path: Path) -> float:
+    import pandas as pd
+
+    started = time.perf_counter()
+    pd.read_excel(path, engine="openpyxl", header=1, dtype=str)
+    return time.perf_counter() - started
+
+
+def time_our_import(path: Path, db: Path) -> tuple[float, int]:
+    from lib.importer import IMPORTED, import_file
+    from lib.store import Store
+
+    store = Store(db)
+    started = time.perf_counter()
+    result = import_file(store, path.read_bytes(), path.name, "benchmark")
+    elapsed = time.perf_counter() - started
+    if result.status != IMPORTED:
+        raise SystemExit(f"import failed: {result.errors[:3]}")
+    rows = result.sheets[0].rows_loaded
+    store.close()
+    return elapsed, rows
+
+
+def peak_memory_mib(path: Path, db: Path) -> float:
+    """Peak RSS of a fresh process that imports the file (imports of pandas/duckdb included)."""
+    code = ("import sys, resource; from pathlib import Path; from lib.store import Store; "
+            "from lib.importer import import_file; p = Path(sys.argv[1]); "
+            "r = import_file(Store(sys.argv[2]), p.read_bytes(), p.name, 'benchmark'); "
+            "assert r.status == 'imported', r.errors[:3]; "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(db)], check=True, capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parent.parent)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--peak-rows", type=int, default=300_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        t0 = time.perf_counter()
+        path = write_roster(tmp / "综采队_2024年6月.xlsx", args.rows)
+        print(f"generated {args.rows:,}-row roster ({path.stat().st_size / 2**20:.1f} MiB) "
+              f"in {time.perf_counter() - t0:.1f}s")
+        a = time_pandas_openpyxl(path)
+        b, rows = time_our_import(path, tmp / "bench.duckdb")
+        print(f"(a) pandas.read_excel(engine='openpyxl'), read only : {a:6.2f} s")
+        print(f"(b) our import: read, clean, validate, commit      : {b:6.2f} s  ({rows:,} rows)")
+        print(f"b/a = {b / a:.3f}   (goal <= 0.25)")
+        if args.peak_rows:
+            big = write_roster(tmp / "big.xlsx", args.peak_rows, seed=2)
+            peak = peak_memory_mib(big, tmp / "peak.duckdb")
+            print(f"peak memory importing {args.peak_rows:,} rows: {peak:.0f} MiB   (goal <= 600 MiB)")
+    print(f"max RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
