@@ -6,6 +6,7 @@ refused, 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import sys
@@ -94,6 +95,32 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def _month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"月份应写成 YYYY-MM，如 2023-01：{text}") from None
+
+
+def cmd_metrics(args) -> int:
+    from lib import metrics
+    from lib.labels import HEADLINES
+
+    store = _store(args)
+    f = metrics.default_filter(store)
+    f = metrics.Filter(tuple(args.unit), metrics.resolve_teams(store, args.unit, args.team),
+                       args.start or f.start, args.end or f.end)
+    if f.start > f.end:
+        print("起始月份晚于结束月份", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(metrics.all_metrics(store, f), ensure_ascii=False, indent=2, default=str))
+        return 0
+    for h in metrics.overview(store, f):
+        print(f"{HEADLINES[h.key]}：{metrics.format_value(h.current)}（上期 {metrics.format_value(h.previous)}）")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="班组党建看板 命令行工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="（重新）生成演示数据库")
     p.add_argument("--db", help=f"演示数据库文件（默认 {demo_db_path()}）")
     p.set_defaults(func=cmd_demo)
+
+    p = with_db(sub.add_parser("metrics", help="计算全部指标"))
+    p.add_argument("--unit", action="append", default=[], help="队（可重复）；不填为全部")
+    p.add_argument("--team", action="append", default=[], help="班组（可重复），写成 班组 或 队/班组")
+    p.add_argument("--from", dest="start", type=_month, help="起始月份 YYYY-MM（默认：最近12个月）")
+    p.add_argument("--to", dest="end", type=_month, help="结束月份 YYYY-MM")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_metrics)
 
     p = with_db(sub.add_parser("history", help="查看导入记录"))
     p.set_defaults(func=cmd_history)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from lib import __version__
 from lib.parse import DROP_REASONS, ParsedSheet, parse_sheet
@@ -25,6 +26,8 @@ from lib.read import FileRejected, read_workbook
 from lib.sheets import SHEETS, SHEETS_BY_KEY, SheetType
 from lib.store import Store, data_columns
 
+ARROW_TYPES = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "INTEGER": pa.int32(),
+               "DOUBLE": pa.float64()}
 IMPORTED, UNCHANGED, REJECTED, READY = "imported", "unchanged", "rejected", "ready"
 STATUS_LABELS = {IMPORTED: "已导入", UNCHANGED: "未变化（此前已导入过同一文件）", REJECTED: "已拒绝",
                  READY: "检查通过，待确认导入"}
@@ -189,6 +192,8 @@ def parse_file(data: bytes, file_name: str, context: dict[str, str] | None = Non
         result.problems.append(Problem(
             ERROR, f"表格中有 {workbook.formula_cells_without_value} 个公式单元格没有计算结果",
             "请用Excel/WPS打开并保存后再上传", display_name))
+        result.status = REJECTED  # the cells read as empty: checking them would only mislead
+        return result
     for raw in workbook.sheets:
         parsed = parse_sheet(raw, display_name, context)
         result.sheets.append(parsed)
@@ -245,13 +250,13 @@ def _combined_frames(result: FileResult) -> dict[str, pd.DataFrame]:
 def _stage(cur, sheet: SheetType, frame: pd.DataFrame) -> str:
     """A typed temporary copy of the new rows (temp tables are private to this cursor)."""
     name = f"stage_{sheet.key}"
-    cur.register(f"{name}_df", frame)
-    casts = [f"CAST({c.field} AS {c.sql_type}) AS {c.field}" for c in sheet.columns]
-    if sheet.score_items:
-        casts.append("CAST(items AS VARCHAR) AS items")
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(casts)}, "
-                f"CAST(_row AS INTEGER) AS _row, CAST(_sheet AS VARCHAR) AS _sheet FROM {name}_df")
-    cur.unregister(f"{name}_df")
+    # Typed Arrow columns: DuckDB reads them without sniffing Python objects (much faster).
+    types = {c.field: ARROW_TYPES[c.sql_type] for c in sheet.columns}
+    types.update(items=pa.string(), _row=pa.int32(), _sheet=pa.string())
+    table = pa.table({col: pa.array(frame[col].tolist(), type=types[col]) for col in types if col in frame})
+    cur.register(f"{name}_arrow", table)
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    cur.unregister(f"{name}_arrow")
     return name
 
 
@@ -291,13 +296,15 @@ def _check_against_store(cur, result: FileResult, staged: dict[str, str]) -> Non
     _roster_warnings(cur, result, staged)
 
 
-def _nearest_roster_month(cur, months: list) -> dt.date | None:
+def _nearest_roster_month(cur, months: list, staged_roster: str | None = None) -> dt.date | None:
+    # A roster in the same upload counts as much as a stored one.
+    roster = f"(SELECT month FROM roster UNION ALL SELECT month FROM {staged_roster})" if staged_roster else "roster"
     target = max(months) if months else None
     if target is None:
-        row = cur.execute("SELECT max(month) FROM roster").fetchone()
+        row = cur.execute(f"SELECT max(month) FROM {roster}").fetchone()
     else:
-        row = cur.execute("SELECT coalesce((SELECT max(month) FROM roster WHERE month <= ?), "
-                          "(SELECT min(month) FROM roster))", [target]).fetchone()
+        row = cur.execute(f"SELECT coalesce((SELECT max(month) FROM {roster} WHERE month <= ?), "
+                          f"(SELECT min(month) FROM {roster}))", [target]).fetchone()
     return row[0] if row else None
 
 
@@ -311,9 +318,9 @@ def _roster_warnings(cur, result: FileResult, staged: dict[str, str]) -> None:
         if sheet.period == "month":
             months = [r[0] for r in cur.execute(
                 f"SELECT DISTINCT date_trunc('month', {sheet.period_field})::DATE FROM {stage}").fetchall()]
-        month = _nearest_roster_month(cur, months)
+        month = _nearest_roster_month(cur, months, staged.get("roster"))
         if month is None:
-            return  # no roster loaded yet: nothing to compare with
+            continue  # no roster loaded yet: nothing to compare with
         roster = "(SELECT * FROM roster WHERE month = $month" + (
             " UNION ALL BY NAME SELECT * EXCLUDE (_row, _sheet) FROM stage_roster" if "roster" in staged else "") + ")"
         month_text = format_scope_value(month)

@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import PurePath
 
 import pandas as pd
@@ -36,7 +36,12 @@ def normalize_header(raw) -> str:
     """`政治面貌（中共党员/群众） ` and `政治面貌` are the same header."""
     if raw is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(raw))
+    return _normalize_header_text(raw if isinstance(raw, str) else str(raw))
+
+
+@lru_cache(maxsize=8192)  # the same few headers are looked up for every type and candidate row
+def _normalize_header_text(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw)
     text = _PAREN.sub("", text)
     text = _SPACES.sub("", text)
     return text.strip("*:：")
@@ -99,13 +104,18 @@ class ParsedSheet:
 
 # ---------------------------------------------------------------- context (队, 月份 …)
 
-_FILL_DATE_NOISE = re.compile(r"(填报|填表|制表|报送|上报|打印)(日期|时间)\s*[:：]?\s*[\d\-./年月日\s:]*")
-_LABELLED_UNIT = re.compile(r"(?:填报单位|单位名称|所在单位|单位|队别|所在队|部门)\s*[:：]\s*([^\s,，;；:：]+)")
+# The day a form was filled in (填报日期：2024年7月2日, or a bare 日期：…) is not the data's month.
+_FILL_DATE_NOISE = re.compile(r"(?:(?:填报|填表|制表|报送|上报|打印)(?:日期|时间)|(?<!\S)日期)"
+                              r"\s*[:：]?\s*[\d\-./年月日\s:]*")
+# 填报单位：综采队 / 填报单位（盖章）：综采队（公章）
+_LABELLED_UNIT = re.compile(r"(?:填报单位|单位名称|所在单位|单位|队别|所在队|部门)\s*(?:[(（][^)）]*[)）])?\s*[:：]\s*"
+                            r"([^\s,，;；:：()（）]+)")
 _UNIT_SUFFIX = ("队", "机关", "部", "科", "室", "中心", "车间", "工区", "厂", "站", "所")
 _QUARTER_TEXT = re.compile(r"(\d{4})\s*(?:年\s*第?\s*([一二三四1-4])\s*季度?|\s*[-_ ]?\s*[Qq]\s*([1-4]))")
-_MONTH_TEXT = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月|[-_./](\d{1,2})(?!\d))")
+_MONTH_TEXT = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月|[-_./](\d{1,2})(?!\d))"
+                         r"|(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(?!\d)")  # … or 202406
 _YEAR_TEXT = re.compile(r"(\d{4})\s*年")
-_DATE_LIKE = re.compile(r"\d{4}\s*[年\-_./]?\s*(?:第?[一二三四1-4]季度|[Qq][1-4]|\d{1,2}\s*月?份?|度)?")
+_DATE_LIKE = re.compile(r"\d{4}\s*[年\-_./]?\s*(?:第?[一二三四1-4]季度|[Qq][1-4]|\d{1,2}\s*月?份?|度)?|\d{1,2}\s*月份?")
 _CN_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _TYPE_WORDS = sorted({w for s in SHEETS for w in (s.label, *s.name_keywords)} |
                      {"统计表", "登记表", "汇总表", "情况表", "明细表", "一览表", "台账", "台帐", "统计", "汇总",
@@ -123,7 +133,8 @@ def _unit_from_text(text: str) -> str | None:
         stripped = stripped.replace(word, " ")
     for token in re.split(r"[\s_\-—·、,，.()（）]+", stripped):
         token = clean.clean_org(token).value
-        if token and not token.isdigit() and token.endswith(_UNIT_SUFFIX) and len(token) <= 12:
+        if token and not token.isdigit() and token.endswith(_UNIT_SUFFIX) and token not in _UNIT_SUFFIX \
+                and len(token) <= 12:
             return token
     return None
 
@@ -138,11 +149,11 @@ def _period_from_text(text: str, kind: str) -> str | None:
     elif kind == "month":
         found = _MONTH_TEXT.search(text)
         if found:
-            month = int(found.group(2) or found.group(3))
+            month = int(found.group(2) or found.group(3) or found.group(5))
             if 1 <= month <= 12:
-                return f"{found.group(1)}-{month:02d}"
+                return f"{found.group(1) or found.group(4)}-{month:02d}"
     elif kind == "year":
-        found = _YEAR_TEXT.search(text) or re.search(r"(?<!\d)(\d{4})(?!\d)", text)
+        found = _YEAR_TEXT.search(text) or re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)
         if found:
             return found.group(1)
     return None
@@ -196,7 +207,9 @@ class _HeaderMatch:
     def rank(self, preferred: bool):
         required = len(self.sheet.required)
         found = required - len(self.missing)
-        return (not self.missing_blocking, preferred, found / required, len(self.columns))
+        if self.missing_blocking:  # not usable: the closest type is the one explaining most headers
+            return (False, preferred, len(self.columns), found / required)
+        return (True, preferred, found / required, len(self.columns))
 
 
 def _match_header(sheet: SheetType, row_index: int, cells: list) -> _HeaderMatch:
@@ -230,7 +243,7 @@ def _preferred_types(*names: str) -> set[str]:
 
 def find_header(rows: list[list], sheet_name: str, filename: str) -> _HeaderMatch | None:
     preferred = _preferred_types(sheet_name, PurePath(filename).stem)
-    best, best_rank = None, None
+    best: dict[bool, tuple] = {}  # usable? → (rank, match)
     for r, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if sum(cell is not None and str(cell).strip() != "" for cell in cells) < 2:
             continue
@@ -239,9 +252,19 @@ def find_header(rows: list[list], sheet_name: str, filename: str) -> _HeaderMatc
             if not match.columns:
                 continue
             rank = match.rank(sheet.key in preferred)
-            if best_rank is None or rank > best_rank:
-                best, best_rank = match, rank
-    return best
+            if rank[0] not in best or rank > best[rank[0]][0]:
+                best[rank[0]] = (rank, match)
+    usable, closest = best.get(True), best.get(False)
+    if usable is None:
+        return closest and closest[1]
+    # A type that needs only a 班组 column (and 队/月份 from the title) must not capture a sheet
+    # whose headers are explained better by a type that lacks a few required columns.
+    (_, closest_preferred, *_), closest_match = closest or ((None, False), None)
+    (_, usable_preferred, *_), usable_match = usable
+    if closest_match is not None and len(closest_match.columns) > len(usable_match.columns) \
+            and (closest_preferred or not usable_preferred):
+        return closest_match
+    return usable_match
 
 
 # ---------------------------------------------------------------- rows that carry no data
@@ -275,7 +298,11 @@ def _is_total_row(row: list) -> bool:
     return any(t.startswith(TOTAL_WORDS) for t in _first_cells(row))
 
 
-_NOTES_START = ("注意事项", "填表说明", "说明:", "说明：", "注:", "注：", "备注:", "备注：", "填报说明", "附注")
+_NOTES_START = ("注意事项", "填表说明", "说明:", "说明：", "注:", "注：", "备注:", "备注：", "填报说明", "附注",
+                # the signature footer under a form: 填表人：张三  审核人：李四
+                "填表人", "填报人", "制表人", "审核人")
+# Cells are compared after NFKC (例： becomes 例:), so the words are too.
+_HINT_WORDS = tuple(unicodedata.normalize("NFKC", w) for w in HINT_WORDS)
 
 
 def _is_notes_row(row: list) -> bool:
@@ -285,18 +312,22 @@ def _is_notes_row(row: list) -> bool:
 
 def _is_hint_row(row: list) -> bool:
     cells = [t for t in (_text(v) for v in row) if t]
-    hinted = sum(any(w in t for w in HINT_WORDS) for t in cells)
+    hinted = sum(any(w in t for w in _HINT_WORDS) for t in cells)
     return bool(cells) and hinted * 2 >= len(cells)
 
 
 # ---------------------------------------------------------------- the whole sheet
+
+# A sheet named 填写说明 / 使用说明（必读） / 注意事项 explains the others; its rows are not data.
+_GUIDE_SHEET_WORDS = ("说明", "注意事项")
+
 
 def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = None) -> ParsedSheet:
     result = ParsedSheet(file=filename, name=raw.name, sheet_type=None)
     if raw.hidden:
         result.skipped = "隐藏的工作表，未导入"
         return result
-    if normalize_header(raw.name) in IGNORED:
+    if normalize_header(raw.name) in IGNORED or any(w in raw.name for w in _GUIDE_SHEET_WORDS):
         result.skipped = "填表说明页"
         return result
     rows = _fill_merged(raw)
@@ -338,14 +369,18 @@ def _report_columns(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, 
             WARNING, f"重复的列「{shown_value(header_cells[c])}」，只导入第一列", "请删除重复的列",
             result.file, result.name, match.row + 1, shown_value(header_cells[c])))
     if sheet.score_items:
-        return  # unknown columns are score items there
+        return  # unknown columns may be score items there: _score_items decides
     for c, cell in enumerate(header_cells):
         norm = normalize_header(cell)
         if c in match.columns or not norm or norm in IGNORED:
             continue
-        result.problems.append(Problem(
-            WARNING, f"未识别的列「{shown_value(cell)}」，未导入", f"「{sheet.label}」只需要模板中的列",
-            result.file, result.name, match.row + 1, shown_value(cell)))
+        _unknown_column(result, sheet, match, cell)
+
+
+def _unknown_column(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, cell) -> None:
+    result.problems.append(Problem(
+        WARNING, f"未识别的列「{shown_value(cell)}」，未导入", f"「{sheet.label}」只需要模板中的列",
+        result.file, result.name, match.row + 1, shown_value(cell)))
 
 
 def _resolve_context(result, sheet, found_fields, lines_rows, sheet_name, filename, given) -> dict[str, str]:
@@ -375,6 +410,8 @@ def _data_rows(result: ParsedSheet, rows: list[list], header: int, hidden_rows: 
     kept, numbers = [], []
     dropped = {k: 0 for k in DROP_REASONS}
     hidden_seen = []
+    # Template rows numbered in advance (序号 only, nothing filled in) carry no data either.
+    ignored = {c for c, cell in enumerate(rows[header]) if normalize_header(cell) in IGNORED}
     for r in range(header + 1, len(rows)):
         row = rows[r]
         if _is_blank_row(row):
@@ -387,6 +424,8 @@ def _data_rows(result: ParsedSheet, rows: list[list], header: int, hidden_rows: 
             dropped["total"] += 1
         elif r <= header + 3 and not kept and _is_hint_row(row):
             dropped["hint"] += 1
+        elif ignored and _is_blank_row([v for c, v in enumerate(row) if c not in ignored]):
+            dropped["blank"] += 1
         else:
             if r in hidden_rows:
                 hidden_seen.append(r + 1)
@@ -479,13 +518,19 @@ def _flag_short_ids(report, values, numeric_ids, row_numbers, header_label) -> N
 
 
 def _score_items(result, sheet, match, header_cells, data_rows, row_numbers, report) -> list[str | None]:
-    """比学争优: any extra numeric column is a score item, saved under its own header."""
+    """比学争优: an extra column before 自评总分 holding numbers is a score item, saved under its own
+    header. Other extra columns (岗位, 联系电话, 身份证号 …) are reported and not loaded."""
+    total = next(c for c, f in match.columns.items() if f == "self_score")
     items = []
     for c, cell in enumerate(header_cells):
         norm = normalize_header(cell)
         if c in match.columns or not norm or norm in IGNORED:
             continue
-        items.append((c, norm))
+        values = [row[c] for row in data_rows if c < len(row)]
+        if c < total and any(clean.clean_number(v).value is not None for v in values):
+            items.append((c, norm))
+        else:
+            _unknown_column(result, sheet, match, cell)
     rows_items: list[dict] = [{} for _ in data_rows]
     for c, name in items:
         for i, row in enumerate(data_rows):

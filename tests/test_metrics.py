@@ -1,0 +1,255 @@
+"""Every indicator on a small mine built here, with the expected numbers worked out by hand.
+
+The mine: 甲队 (A班, B班) and 乙队 (C班), rosters for 2024-01 and 2024-02.
+  2024-01  A班: 001 党员, 002, 003 | B班: 004, 005 (blank) | C班: 006 预备党员, 007
+  2024-02  A班: 001 党员, 002, 003 | B班: 004 党员, 005    | C班: 007 (blank; 006 left)
+"""
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from lib import metrics as m
+from lib.importer import IMPORTED, import_file
+from lib.store import Store
+from tests.workbooks import canonical_header, xlsx_bytes
+
+JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
+RANGE = m.Filter(start=JAN, end=FEB)
+
+ROSTER = {
+    "2024-01": [("甲队", "A班", "001", "中共党员"), ("甲队", "A班", "002", "群众"), ("甲队", "A班", "003", "群众"),
+                ("甲队", "B班", "004", "群众"), ("甲队", "B班", "005", "共青团员"),
+                ("乙队", "C班", "006", "中共预备党员"), ("乙队", "C班", "007", "群众")],
+    "2024-02": [("甲队", "A班", "001", "中共党员"), ("甲队", "A班", "002", "群众"), ("甲队", "A班", "003", "群众"),
+                ("甲队", "B班", "004", "中共党员"), ("甲队", "B班", "005", "共青团员"),
+                ("乙队", "C班", "007", "群众")],
+}
+
+
+def _sheet(key, rows):
+    return [canonical_header(key), *rows]
+
+
+def build_small_mine(store: Store) -> None:
+    files = []
+    for month, people in ROSTER.items():
+        for unit in ("甲队", "乙队"):
+            rows = [[month, u, t, i, f"人员{i}", "男", None, None, "是", "否", pol, None]
+                    for u, t, i, pol in people if u == unit]
+            files.append({"人员名册": _sheet("roster", rows)})
+    files.append({"班组信息": _sheet("team_info", [["2024-01", "甲队", "A班", "生产", "甲队支部", None, None],
+                                                  ["2024-01", "甲队", "B班", "生产", "甲队支部", None, None]])})
+    files.append({"班组信息": _sheet("team_info", [["2024-02", "乙队", "C班", "辅助", "乙队支部", "001", "人员001"]])})
+    files.append({"包保对子": _sheet("pairs", [
+        ["001", "人员001", "甲队", "002", "人员002", "甲队", "A班", "2023-06-01", None],
+        ["001", "人员001", "甲队", "003", "人员003", "甲队", "A班", "2023-06-01", "2024-01-15"],
+        ["004", "人员004", "甲队", "005", "人员005", "甲队", "B班", "2024-02-10", None],
+        ["001", "人员001", "甲队", "007", "人员007", "乙队", "C班", "2023-01-01", None]])})
+    files.append({"谈心记录": _sheet("talks", [
+        ["2023-12-01", "001", "人员001", "甲队", "007", "人员007", "面谈", None, "否", None],
+        ["2024-01-05", "001", "人员001", "甲队", "002", "人员002", "面谈", None, "是", "P1"],
+        ["2024-02-20", "001", "人员001", "甲队", "002", "人员002", "电话", None, "否", None]])})
+    files.append({"问题台帐": _sheet("problems", [
+        ["P1", "2024-01-05", "甲队", "A班", None, "生活困难", "家中困难", None, "2024-01-08", "2024-01-20", "已解决", "满意"],
+        ["P2", "2024-01-10", "乙队", "C班", None, "设备安全", "照明不足", None, "2024-01-25", None, "办理中", None],
+        ["P3", "2024-02-25", "甲队", "B班", None, "工作环境", "更衣室漏水", None, None, None, "待办理", None],
+        ["P4", "2023-11-01", "甲队", "A班", None, "生活困难", "子女入学", None, "2023-11-02", "2023-11-30", "已解决", None]])})
+    files.append({"党员责任区": _sheet("zones", [
+        ["Z1", "综采面", "甲队", "A班、B班", "001", "人员001", None, None],
+        ["Z1", "综采面", "甲队", "A班、B班", "004", "人员004", None, None],
+        ["Z2", "运输巷", "乙队", None, "007", "人员007", None, None]])})
+    files.append({"党员示范岗": _sheet("model_posts", [
+        ["2024Q1", "安全岗", "甲队", "A班", "001", "人员001", 90, 85, "是", 80, "是", 95, "优秀"],
+        ["2024Q1", "技术岗", "甲队", "B班", "004", "人员004", 90, 79, "是", 88, "否", 95, "良好"]])})
+    files.append({"比学争优": _sheet("scores", [
+        ["2023Q4", "甲队", "A班", "001", "人员001", 90, 88, "已审核"],
+        ["2023Q4", "甲队", "A班", "002", "人员002", 85, 85, "已审核"],
+        ["2023Q4", "甲队", "A班", "003", "人员003", 80, None, "待审核"],
+        ["2024Q1", "甲队", "A班", "001", "人员001", 86, 84, "已审核"],
+        ["2024Q1", "甲队", "A班", "002", "人员002", 90, 88, "已审核"],
+        ["2024Q1", "甲队", "A班", "003", "人员003", 84, None, "待审核"]])})
+    files.append({"管理委员会": _sheet("committee", [["甲队", "A班", "001", "人员001", "安全委员", None],
+                                                    ["甲队", "A班", "002", "人员002", "学习委员", None]])})
+    files.append({"理念口号": _sheet("slogans", [["甲队", "A班", "争一流口号", "争一流"], ["甲队", "A班", "学习愿景", "学"],
+                                              ["甲队", "A班", "安全理念", "安全"], ["甲队", "B班", "安全理念", "安全第一"]])})
+    files.append({"荣誉": _sheet("honours", [[2024, "党员先锋岗", "矿党委", "甲队", "A班", None, None],
+                                           [2024, "优秀共产党员", "矿党委", "甲队", "A班", "人员001", "001"]])})
+    files.append({"发展党员": _sheet("development", [
+        ["甲队", "A班", "101", "甲一", "是", "是", "2021-03-01", "2021-09-01", "2022-10-01", "2022-12-01", None, None],
+        ["甲队", "B班", "102", "甲二", "是", "否", "2023-01-01", "2023-06-01", "2024-01-15", None, None, None],
+        ["甲队", "A班", "104", "甲四", "否", "否", "2024-01-10", None, None, None, None, None]])})
+    files.append({"发展党员": _sheet("development", [
+        ["乙队", "C班", "103", "乙三", "否", "否", "2023-02-01", "2023-02-01", "2024-02-20", None, None, None]])})
+    for i, sheets in enumerate(files):
+        result = import_file(store, xlsx_bytes(sheets), f"f{i}.xlsx", "测试")
+        assert result.status == IMPORTED, [e.message for e in result.errors]
+
+
+@pytest.fixture(scope="module")
+def mine(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("mine") / "mine.duckdb")
+    build_small_mine(store)
+    yield store
+    store.close()
+
+
+def test_dev_shares(mine):
+    shares = m.dev_shares(mine, RANGE)
+    assert (shares.frontline.n, shares.frontline.N, shares.leader.n, shares.leader.N) == (1, 2, 0, 2)
+    assert shares.frontline.value == 0.5
+
+
+def test_dev_pipeline(mine):
+    p = m.dev_pipeline(mine, RANGE)
+    assert p.stage_counts["people"].tolist() == [1, 0, 2, 1, 0]
+    assert p.stage_counts["entered"].tolist() == [1, 0, 2, 0, 0]
+    assert p.awaiting_full[["staff_id", "days_overdue"]].values.tolist() == [["101", 90]]
+    assert p.fast_promotions[["staff_id", "days"]].values.tolist() == [["102", 228]]
+    assert p.stage_days["people"].tolist() == [3, 3, 1, 0]
+    assert p.stage_days["median_days"].tolist()[:3] == [151, 384, 61]
+    assert p.stage_days["median_days"].isna().tolist()[3]
+
+
+def test_team_coverage_and_unit_filter(mine):
+    c = m.team_coverage(mine, RANGE)
+    assert (c.roster_month, c.teams, c.blank_teams, c.members) == (FEB, 3, 1, 2)
+    assert (c.coverage.n, c.coverage.N, c.member_share.n, c.member_share.N) == (2, 3, 2, 6)
+    assert c.per_team[c.per_team["blank"]]["team"].tolist() == ["C班"]
+    one = m.team_coverage(mine, m.Filter(units=("甲队",), start=JAN, end=FEB))
+    assert (one.teams, one.blank_teams, one.member_share.N) == (2, 0, 5)
+    team = m.team_coverage(mine, m.Filter(teams=(("甲队", "B班"),), start=JAN, end=FEB))
+    assert (team.teams, team.members, team.member_share.N) == (1, 1, 2)
+
+
+def test_roster_month_falls_back_to_the_latest_before_the_range_end(mine):
+    later = m.Filter(start=dt.date(2024, 3, 1), end=dt.date(2024, 5, 1))
+    assert m.team_coverage(mine, later).roster_month == FEB
+    before = m.Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 1))
+    empty = m.team_coverage(mine, before)
+    assert empty.roster_month is None and empty.teams == 0 and empty.coverage.value is None
+
+
+def test_blank_team_trend(mine):
+    trend = m.blank_team_trend(mine, m.Filter(start=dt.date(2023, 12, 1), end=FEB))
+    assert trend.months["blank_teams"].tolist()[1:] == [1, 1]
+    assert trend.months["blank_teams"].isna().tolist()[0]  # no roster in 2023-12
+    assert trend.changes[["month", "team", "change"]].values.tolist() == [
+        [FEB, "C班", "newly_blank"], [FEB, "B班", "newly_covered"]]
+
+
+def test_liaison_rate(mine):
+    feb = m.liaison_rate(mine, RANGE)
+    assert (feb.rate.n, feb.rate.N) == (1, 1)
+    jan = m.liaison_rate(mine, m.Filter(start=JAN, end=JAN))
+    assert (jan.rate.n, jan.rate.N) == (0, 1)
+    assert jan.blank_teams["team"].tolist() == ["B班"]
+
+
+def test_pair_coverage_ignores_ended_pairs(mine):
+    p = m.pair_coverage(mine, RANGE)
+    assert (p.active_pairs, p.paired_workers, p.paired_members) == (3, 3, 2)
+    assert (p.worker_coverage.n, p.worker_coverage.N) == (3, 4)
+    assert (p.member_participation.n, p.member_participation.N) == (2, 2)
+    assert p.pairs_per_member == 1.5
+    yi = m.pair_coverage(mine, m.Filter(units=("乙队",), start=JAN, end=FEB))
+    assert (yi.worker_coverage.n, yi.worker_coverage.N) == (1, 1)
+    assert yi.member_participation.value is None
+    # Before the 003 pair ended (2024-01-15) it was active; 005's pair starts in Feb.
+    dec = m.pair_coverage(mine, m.Filter(start=dt.date(2023, 12, 1), end=dt.date(2023, 12, 1)))
+    assert (dec.active_pairs, dec.paired_workers, dec.paired_members) == (3, 3, 1)
+    assert dec.worker_coverage.N == 0 and dec.worker_coverage.value is None  # no roster yet
+
+
+def test_talk_activity(mine):
+    t = m.talk_activity(mine, RANGE)
+    assert (t.talks, t.problems_found) == (2, 1)
+    assert (t.talk_coverage.n, t.talk_coverage.N) == (1, 3)
+    assert dict(zip(t.by_method["method"], t.by_method["talks"])) == {"面谈": 1, "电话": 1}
+    assert t.overdue[["member_id", "worker_id", "days_since"]].values.tolist() == [["001", "007", 90]]
+
+
+def test_problem_ledger(mine):
+    p = m.problem_ledger(mine, RANGE)
+    assert (p.raised, p.resolved) == (3, 1)
+    assert (p.resolution_rate.n, p.resolution_rate.N, p.timely_feedback.n) == (1, 3, 1)
+    assert p.median_days_to_resolve == 15
+    assert p.overdue_open[["problem_id", "age_days"]].values.tolist() == [["P2", 50]]
+    assert p.by_unit.values.tolist() == [["乙队", 1, 0, 1], ["甲队", 2, 1, 1]]
+    assert sorted(p.by_category["category"]) == ["工作环境", "生活困难", "设备安全"]
+
+
+def test_zones(mine):
+    z = m.zones(mine, RANGE)
+    assert (z.zones, z.owners, z.team_coverage.n, z.team_coverage.N) == (2, 3, 2, 3)
+    assert z.teams_outside.values.tolist() == [["乙队", "C班"]]
+    assert z.owners_not_members[["owner_id", "political"]].values.tolist() == [["007", "群众"]]
+
+
+def test_model_posts(mine):
+    mp = m.model_posts(mine, RANGE)
+    assert mp.per_quarter[["quarter", "posts", "all_met"]].values.tolist() == [["2024Q1", 2, 1]]
+    assert mp.item_rates["met"].tolist() == [2, 1, 2, 2, 1, 2]
+
+
+def test_score_trend_ranks_ties_and_changes(mine):
+    s = m.score_trend(mine, RANGE)
+    ranks = s.ranks.set_index("staff_id")
+    assert ranks["rank"].to_dict() == {"002": 1, "001": 2, "003": 2}
+    assert ranks["rank_change"].to_dict() == {"002": 1, "001": -1, "003": 1}
+    assert s.per_team["mean_score"].round(3).tolist() == [85.333]
+    assert s.per_team["unreviewed"].tolist() == [1]
+    assert s.review[["people", "reviewed", "mean_self_minus_review"]].values.tolist() == [[3, 2, 2.0]]
+
+
+def test_committee_slogans_honours(mine):
+    c = m.committee(mine, RANGE)
+    assert (c.teams_with_committee.n, c.teams_with_committee.N, c.member_share.n, c.member_share.N) == (1, 3, 2, 3)
+    assert c.teams_without.values.tolist() == [["乙队", "C班"], ["甲队", "B班"]]
+    s = m.slogans(mine, RANGE)
+    assert s.total == 4 and s.by_category["entries"].tolist() == [1, 1, 2]
+    assert s.teams_missing.values.tolist() == [["乙队", "C班", "争一流口号、学习愿景、安全理念"],
+                                               ["甲队", "B班", "争一流口号、学习愿景"]]
+    h = m.honours(mine, m.Filter(start=JAN, end=dt.date(2024, 12, 1)))
+    assert h.by_year_body.values.tolist() == [[2024, "矿党委", 2]]
+    assert h.honoured_teams.values.tolist() == [[2024, 1]]
+
+
+def test_submission_status(mine):
+    s = m.submission_status(mine, RANGE)
+    cell = s.matrix.set_index(["unit", "sheet", "period"])
+    assert bool(cell.loc[("甲队", "班组信息", "2024-01"), "loaded"]) is True
+    assert bool(cell.loc[("甲队", "班组信息", "2024-02"), "loaded"]) is False
+    assert cell.loc[("乙队", "人员名册", "2024-02"), "rows"] == 1
+    lists = s.lists.set_index(["unit", "sheet"])
+    assert bool(lists.loc[("乙队", "发展党员"), "loaded"]) and not bool(lists.loc[("乙队", "包保对子"), "loaded"])
+
+
+def test_overview_has_previous_period(mine):
+    heads = {h.key: h for h in m.overview(mine, RANGE)}
+    assert (heads["blank_teams"].current, heads["blank_teams"].previous) == (1, None)
+    assert (heads["talks"].current, heads["talks"].previous) == (2, 1)
+
+
+def test_empty_scope_gives_no_data_not_errors(mine):
+    nobody = m.Filter(units=("不存在的队",), start=JAN, end=FEB)
+    everything = m.all_metrics(mine, nobody)
+    assert everything["team_coverage"]["coverage"] == {"n": 0, "N": 0, "value": None}
+    assert everything["dev_frontline_share"]["value"] is None
+    assert m.format_value(m.Ratio(0, 0)) == "无数据"
+
+
+def test_cli_metrics_json(mine, tmp_path):
+    backup = mine.backup(tmp_path / "copy.duckdb")
+    run = subprocess.run([sys.executable, "-m", "lib.cli", "metrics", "--db", str(backup), "--from", "2024-01",
+                          "--to", "2024-02", "--unit", "甲队", "--json"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["team_coverage"]["teams"] == 2
+    assert out["pair_coverage"]["worker_coverage"] == {"n": 2, "N": 3, "value": 2 / 3}
+    assert set(out) >= {"dev_frontline_share", "dev_leader_share", "dev_pipeline", "team_coverage",
+                        "blank_team_trend", "liaison_rate", "pair_coverage", "talk_activity", "problem_ledger",
+                        "zones", "model_posts", "score_trend", "committee", "slogans", "honours",
+                        "submission_status", "overview"}
