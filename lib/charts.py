@@ -1,0 +1,248 @@
+"""Every figure of the dashboard (and of the 汇报 deck), built one way: Plotly, no Streamlit.
+
+One look: white background, a restrained party red for the figure that matters, greys for
+context, a colour-blind-safe set (Okabe–Ito) for categories, a Chinese font stack, text sized
+for a projector, hover text with the counts, units and teams in their natural order.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+
+RED = "#C00000"
+RED_LIGHT = "#E8A0A0"
+GREY = "#8C8C8C"
+GREY_LIGHT = "#D9D9D9"
+CATEGORY = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+# The chart toolbar's PNG: twice the size on screen, white, named after the chart.
+def chart_config(file_name: str = "图表") -> dict:
+    return {"displaylogo": False, "locale": "zh-CN",
+            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": file_name},
+            "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23, 一百零五 → 105."""
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
+_NUMBER_PART = re.compile(r"(\d+|[零〇一二两三四五六七八九十百]+)")
+
+
+def natural_key(name) -> tuple:
+    """第二队 before 第十队, 2班 before 10班: numbers (Arabic or Chinese) compare as numbers."""
+    parts = []
+    for token in _NUMBER_PART.split(str(name)):
+        if not token:
+            continue
+        if token.isdigit():
+            parts.append((0, int(token), ""))
+        elif _NUMBER_PART.fullmatch(token):
+            parts.append((0, _cn_number(token), ""))
+        else:
+            parts.append((1, 0, token))
+    return tuple(parts)
+
+
+def natural_sorted(names) -> list:
+    return sorted(names, key=natural_key)
+
+
+def _natural_order(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Rows in reverse natural order of `label` (horizontal bars then read top-down)."""
+    order = sorted(range(len(frame)), key=lambda i: natural_key(frame[label].iloc[i]), reverse=True)
+    return frame.iloc[order]
+
+
+def _layout(fig: go.Figure, title: str = "", height: int = 380, legend: bool = False) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 18}, "x": 0, "xanchor": "left"} if title else None,
+        font={"family": FONT, "size": 15, "color": "#262626"},
+        paper_bgcolor="white", plot_bgcolor="white", height=height,
+        margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 10},
+        showlegend=legend, legend={"orientation": "h", "y": -0.18, "x": 0},
+        hoverlabel={"font": {"family": FONT, "size": 14}},
+        separators=".,",
+    )
+    fig.update_xaxes(showgrid=False, linecolor=GREY_LIGHT, tickfont={"size": 14})
+    fig.update_yaxes(gridcolor="#EEEEEE", zerolinecolor=GREY_LIGHT, tickfont={"size": 14})
+    return fig
+
+
+def empty_figure(message: str = "无数据") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font={"size": 18, "color": GREY})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, height=240)
+
+
+def month_label(month) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, goal: float | None = None,
+               hover_extra: str | None = None) -> go.Figure:
+    """One measure over months: line with markers, the goal as a dashed line."""
+    data = frame.dropna(subset=[y])
+    if data.empty:
+        return empty_figure()
+    labels = [month_label(m) for m in data[x]]
+    custom = data[hover_extra] if hover_extra else None
+    hover = f"%{{x}}<br>{y_title}：%{{y}}" + ("<br>%{customdata}" if hover_extra else "") + "<extra></extra>"
+    fig = go.Figure(go.Scatter(x=labels, y=data[y], mode="lines+markers+text", text=data[y],
+                               textposition="top center", line={"color": RED, "width": 3},
+                               marker={"size": 8, "color": RED}, customdata=custom, hovertemplate=hover))
+    if goal is not None:
+        fig.add_hline(y=goal, line={"color": GREY, "dash": "dash", "width": 1.5},
+                      annotation_text=f"目标 {goal:g}", annotation_position="bottom right",
+                      annotation_font={"color": GREY})
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title)
+
+
+def ratio_bars(frame: pd.DataFrame, label: str, n: str, N: str, title: str, value_title: str,
+               sort: bool = True, highlight: str | None = None) -> go.Figure:
+    """A share per unit (or team) as horizontal bars, sorted, with n/N on hover and as text."""
+    data = frame[frame[N] > 0].copy()
+    if data.empty:
+        return empty_figure()
+    data["share"] = data[n] / data[N]
+    # Horizontal bars draw bottom-up: the first row shown on top goes last.
+    data = data.sort_values("share", ascending=True, kind="stable") if sort else _natural_order(data, label)
+    colors = [RED if (highlight is None or v == highlight) else GREY_LIGHT for v in data[label]]
+    fig = go.Figure(go.Bar(
+        y=data[label], x=data["share"], orientation="h", marker={"color": colors},
+        text=[f"{s:.0%}（{a}/{b}）" for s, a, b in zip(data["share"], data[n], data[N])], textposition="auto",
+        customdata=data[[n, N]].values,
+        hovertemplate="%{y}<br>" + value_title + "：%{x:.1%}<br>%{customdata[0]} / %{customdata[1]}<extra></extra>"))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.05], title=value_title)
+    fig.update_yaxes(type="category")
+    return _layout(fig, title, height=max(260, 48 * len(data) + 80))
+
+
+def count_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_title: str,
+               color: str = RED, natural: bool = False) -> go.Figure:
+    """Counts per category, largest first (or in natural order for units/teams)."""
+    if frame.empty:
+        return empty_figure()
+    data = _natural_order(frame, label) if natural else frame.sort_values(value, ascending=True, kind="stable")
+    fig = go.Figure(go.Bar(y=data[label].astype(str), x=data[value], orientation="h", marker={"color": color},
+                           text=data[value], textposition="auto",
+                           hovertemplate="%{y}<br>" + value_title + "：%{x}<extra></extra>"))
+    fig.update_xaxes(title=value_title, rangemode="tozero")
+    fig.update_yaxes(type="category")
+    return _layout(fig, title, height=max(240, 40 * len(data) + 80))
+
+
+def funnel(stages: list[str], counts: list[int], title: str) -> go.Figure:
+    if not any(counts):
+        return empty_figure()
+    fig = go.Figure(go.Funnel(y=stages, x=counts, textinfo="value",
+                              marker={"color": [GREY_LIGHT, GREY, RED_LIGHT, "#D04040", RED][:len(stages)]},
+                              hovertemplate="%{y}：%{x} 人<extra></extra>"))
+    return _layout(fig, title)
+
+
+def heatmap(frame: pd.DataFrame, row: str, col: str, value: str, title: str, value_title: str,
+            text: str | None = None, colors=((0, "#F2F2F2"), (1, RED)), zmax: float | None = None) -> go.Figure:
+    """Rows (teams or units, natural order) × columns (months or quarters)."""
+    if frame.empty:
+        return empty_figure()
+    grid = frame.pivot_table(index=row, columns=col, values=value, aggfunc="first")
+    grid = grid.reindex(natural_sorted(grid.index)[::-1])
+    labels = frame.pivot_table(index=row, columns=col, values=text, aggfunc="first").reindex(grid.index) \
+        if text else grid
+    columns = [month_label(c) if hasattr(c, "month") else str(c) for c in grid.columns]
+    fig = go.Figure(go.Heatmap(
+        z=grid.values.astype(float), x=columns, y=list(grid.index), colorscale=[list(c) for c in colors],
+        zmin=0, zmax=zmax, xgap=2, ygap=2, text=labels.values, texttemplate="%{text}" if text else None,
+        hovertemplate="%{y} · %{x}<br>" + value_title + "：%{text}<extra></extra>", showscale=False))
+    fig.update_xaxes(type="category", side="top")
+    fig.update_yaxes(type="category")
+    return _layout(fig, title, height=max(260, 30 * len(grid.index) + 110))
+
+
+def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, y_title: str,
+                   hover_n: str | None = None) -> go.Figure:
+    """Several series over periods (e.g. mean score per 队 per quarter)."""
+    if frame.empty:
+        return empty_figure()
+    fig = go.Figure()
+    for i, name in enumerate(natural_sorted(frame[group].unique())):
+        part = frame[frame[group] == name].sort_values(x)
+        fig.add_trace(go.Scatter(
+            x=part[x].astype(str), y=part[y], mode="lines+markers", name=str(name),
+            line={"color": CATEGORY[i % len(CATEGORY)], "width": 2.5}, marker={"size": 7},
+            customdata=part[hover_n] if hover_n else None,
+            hovertemplate=f"{name} · %{{x}}<br>{y_title}：%{{y:.1f}}"
+                          + ("<br>人数：%{customdata}" if hover_n else "") + "<extra></extra>"))
+    fig.update_yaxes(title=y_title)
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, legend=True, height=420)
+
+
+def diverging_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_title: str) -> go.Figure:
+    """Rank movement: up in red, down in grey."""
+    if frame.empty:
+        return empty_figure()
+    data = frame.sort_values(value, kind="stable")
+    fig = go.Figure(go.Bar(y=data[label], x=data[value], orientation="h",
+                           marker={"color": [RED if v > 0 else GREY for v in data[value]]},
+                           text=[f"{v:+d}" for v in data[value].astype(int)], textposition="auto",
+                           hovertemplate="%{y}<br>" + value_title + "：%{x:+d}<extra></extra>"))
+    fig.update_xaxes(title=value_title, zeroline=True)
+    fig.update_yaxes(type="category")
+    return _layout(fig, title, height=max(260, 34 * len(data) + 80))
+
+
+AGE_BINS = ((0, 7, "7天内"), (8, 30, "8–30天"), (31, 60, "31–60天"), (61, 90, "61–90天"), (91, 10**6, "90天以上"))
+
+
+def aging_bars(ages: pd.Series, title: str, overdue_after: int) -> go.Figure:
+    """Open problems by age band; bands past the overdue threshold in red."""
+    if ages.empty:
+        return empty_figure("没有未办结的问题")
+    counts = [int(((ages >= lo) & (ages <= hi)).sum()) for lo, hi, _ in AGE_BINS]
+    labels = [name for _, _, name in AGE_BINS]
+    colors = [RED if lo > overdue_after else GREY for lo, _, _ in AGE_BINS]
+    fig = go.Figure(go.Bar(x=labels, y=counts, marker={"color": colors}, text=counts, textposition="auto",
+                           hovertemplate="%{x}：%{y} 个<extra></extra>"))
+    fig.update_yaxes(title="未办结问题数", rangemode="tozero")
+    return _layout(fig, title)
+
+
+def grouped_rates(frame: pd.DataFrame, x: str, rate: str, group: str, title: str, n: str, N: str) -> go.Figure:
+    """Pass rates per item (x) per period (group), with n/N on hover."""
+    if frame.empty:
+        return empty_figure()
+    fig = go.Figure()
+    groups = list(dict.fromkeys(frame[group]))
+    for i, g in enumerate(groups):
+        part = frame[frame[group] == g]
+        color = RED if i == len(groups) - 1 else [GREY_LIGHT, GREY, RED_LIGHT][i % 3]
+        fig.add_trace(go.Bar(x=part[x], y=part[rate], name=str(g), marker={"color": color},
+                             customdata=part[[n, N]].values,
+                             hovertemplate="%{x} · " + str(g) + "<br>%{y:.0%}（%{customdata[0]}/%{customdata[1]}）"
+                                           "<extra></extra>"))
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, legend=True)

@@ -1,0 +1,48 @@
+"""Tables as .xlsx downloads. A cell is never written as a formula (no CSV/formula injection)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+# Excel (and WPS) treat text starting with these as the start of a formula or a command.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_value(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, dt.date)):
+        return value.item()
+    return value
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """One worksheet per frame, bold header, frozen first row; strings always stored as text."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in sheets.items():
+        ws = wb.create_sheet(name[:31] or "数据")
+        ws.append([str(c) for c in frame.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for record in frame.itertuples(index=False):
+            ws.append([_cell_value(v) for v in record])
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = TYPE_STRING  # openpyxl would otherwise write "=…" as a formula
+        for i, col in enumerate(frame.columns, start=1):
+            width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) * 1.6 + 2
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width))
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,240 @@
+"""The one Streamlit helper module: store, filters in the sidebar and the URL, cached metric
+calls, the page frame (scope line, KPI cards, charts, tables with downloads) and empty states.
+
+Pages call these and the metric functions; they do no arithmetic of their own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import pandas as pd
+import streamlit as st
+
+from lib import charts, metrics
+from lib.config import default_db_path, demo_db_path
+from lib.export import xlsx_bytes
+from lib.labels import COLUMN_LABELS
+from lib.metrics import Filter, Ratio
+from lib.store import Store
+
+log = logging.getLogger("dangjian")
+ERROR_MESSAGE = "页面出现了意外问题，已记录。请刷新页面重试；如仍出现，请联系管理员。"
+
+
+# ---------------------------------------------------------------- the store
+
+@st.cache_resource(max_entries=4)
+def _open_store(path: str) -> Store:
+    return Store.shared(path)
+
+
+def real_store() -> Store:
+    return _open_store(str(default_db_path()))
+
+
+def get_store() -> tuple[Store, bool]:
+    """Real data once any is imported; until then the separate demo database (is_demo=True)."""
+    real = real_store()
+    if real.has_data() or not demo_db_path().exists():
+        return real, False
+    return _open_store(str(demo_db_path())), True
+
+
+def data_version(store: Store) -> tuple:
+    """Changes with every import or undo, so cached figures never outlive the data."""
+    return tuple(store.cursor().execute(
+        "SELECT count(*), coalesce(max(id), 0), count(*) FILTER (WHERE status = 'undone') FROM imports").fetchone())
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_metric(name: str, db_path: str, version: tuple, f: Filter):
+    return getattr(metrics, name)(_open_store(db_path), f)
+
+
+def metric(name: str, f: Filter):
+    """A metric function by name, cached per database, data version and filter."""
+    store, _ = get_store()
+    return _cached_metric(name, str(store.path), data_version(store), f)
+
+
+def clear_caches() -> None:
+    _cached_metric.clear()
+    _units_and_teams.clear()
+
+
+# ---------------------------------------------------------------- filters (sidebar + URL)
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _units_and_teams(db_path: str, version: tuple) -> tuple[list[str], list[tuple[str, str]], list[dt.date]]:
+    store = _open_store(db_path)
+    pairs = store.cursor().execute("SELECT DISTINCT unit, team FROM roster").fetchall()
+    units = charts.natural_sorted({u for u, _ in pairs})
+    teams = sorted(pairs, key=lambda p: (charts.natural_key(p[0]), charts.natural_key(p[1])))
+    return units, teams, metrics.loaded_months(store)
+
+
+def team_label(pair: tuple[str, str]) -> str:
+    return f"{pair[0]}·{pair[1]}"
+
+
+def _month_text(m: dt.date) -> str:
+    return f"{m.year}年{m.month}月"
+
+
+def _parse_month(text: str | None) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date() if text else None
+    except ValueError:
+        return None
+
+
+def sidebar_filters() -> Filter:
+    """队 (multi), 班组 (narrowed by 队), month range; mirrored in the URL so a link reopens the view."""
+    store, _ = get_store()
+    units, teams, months = _units_and_teams(str(store.path), data_version(store))
+    params = st.query_params
+    if "filter_units" not in st.session_state:  # first run of this session: take the URL's view
+        st.session_state.filter_units = [u for u in params.get_all("unit") if u in units]
+        wanted = set(params.get_all("team"))
+        st.session_state.filter_teams = [team_label(t) for t in teams if team_label(t) in wanted]
+        default = metrics.default_filter(store)
+        start = _parse_month(params.get("from")) or default.start
+        end = _parse_month(params.get("to")) or default.end
+        st.session_state.filter_start, st.session_state.filter_end = min(start, end), max(start, end)
+    options = _month_options(months, (st.session_state.filter_start, st.session_state.filter_end))
+    with st.sidebar:
+        st.markdown("#### 筛选")
+        chosen_units = st.multiselect("队", units, key="filter_units", placeholder="全部队")
+        team_options = [team_label(t) for t in teams if not chosen_units or t[0] in chosen_units]
+        st.session_state.filter_teams = [t for t in st.session_state.filter_teams if t in team_options]
+        chosen_teams = st.multiselect("班组", team_options, key="filter_teams", placeholder="全部班组")
+        left, right = st.columns(2)
+        start = left.selectbox("起始月份", options, key="filter_start", format_func=_month_text)
+        end = right.selectbox("结束月份", [m for m in options if m >= start], key="filter_end",
+                              format_func=_month_text)
+    by_label = {team_label(t): t for t in teams}
+    end = max(start, end)
+    f = Filter(tuple(chosen_units), tuple(by_label[t] for t in chosen_teams), start, end)
+    _write_url(f)
+    return f
+
+
+def _month_options(months: list[dt.date], chosen: tuple[dt.date, dt.date]) -> list[dt.date]:
+    """Every month from the first loaded to the last (gaps included), plus what the URL asked for."""
+    ends = [m for m in (*months, *chosen) if m]
+    first, last = min(ends), max(ends)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [metrics.add_months(first, i) for i in range(count)]
+
+
+def _write_url(f: Filter) -> None:
+    wanted = {"unit": list(f.units), "team": [team_label(t) for t in f.teams],
+              "from": f.start.strftime("%Y-%m"), "to": f.end.strftime("%Y-%m")}
+    for key, value in wanted.items():
+        current = st.query_params.get_all(key) if isinstance(value, list) else st.query_params.get(key)
+        if current != value:
+            if value:
+                st.query_params[key] = value
+            elif key in st.query_params:
+                del st.query_params[key]
+
+
+def current_filter() -> Filter:
+    return st.session_state["filter"]
+
+
+# ---------------------------------------------------------------- page frame
+
+def scope_text(f: Filter, data_month: dt.date | None = None) -> str:
+    who = "、".join(f.units) if f.units else "全矿"
+    if f.teams:
+        who += "（" + "、".join(team_label(t) for t in f.teams) + "）"
+    period = _month_text(f.start) + ("" if f.start == f.end else "–" + _month_text(f.end))
+    parts = [who, period]
+    if data_month is not None:
+        parts.append(f"数据截至{_month_text(data_month)}")
+    return " · ".join(parts)
+
+
+def page_header(title: str, f: Filter, data_month: dt.date | None = None, note: str = "") -> None:
+    st.title(title)
+    st.caption(scope_text(f, data_month) + (f" · {note}" if note else ""))
+
+
+def pct(value: float | None) -> str:
+    return "无数据" if value is None else f"{value:.1%}"
+
+
+def kpi(label: str, value, previous=None, help: str | None = None, lower_is_better: bool = False,
+        unit: str = "") -> None:
+    """A KPI card: a Ratio shows its percentage with n/N under it; delta against the previous period."""
+    if isinstance(value, Ratio):
+        shown, caption = pct(value.value), (f"{value.n} / {value.N}" if value.N else "分母为 0")
+        now = value.value
+        before = previous.value if isinstance(previous, Ratio) else None
+        delta = None if now is None or before is None else f"{(now - before) * 100:+.1f} 个百分点"
+    else:
+        shown = "无数据" if value is None else (f"{value:.1f}" if isinstance(value, float) else f"{value}") + unit
+        caption = None
+        delta = None if value is None or previous is None else _count_delta(value - previous, unit)
+    st.metric(label, shown, delta, help=help, delta_color="inverse" if lower_is_better else "normal", border=True)
+    if caption:
+        st.caption(caption)
+
+
+def _count_delta(diff, unit: str) -> str:
+    if isinstance(diff, float):
+        return f"{diff:+.1f}{unit}"
+    return f"{diff:+d}{unit}"
+
+
+def kpi_row(cards: list[dict]) -> None:
+    for col, card in zip(st.columns(len(cards)), cards):
+        with col:
+            kpi(**card)
+
+
+def chart(fig, name: str, key: str | None = None) -> None:
+    st.plotly_chart(fig, config=charts.chart_config(name), key=key, theme=None)
+
+
+def labelled(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """English field names → the Chinese headers users read (COLUMN_LABELS, or the given ones)."""
+    names = {**COLUMN_LABELS, **(columns or {})}
+    keep = [c for c in frame.columns if c in names] if columns is None else list(columns)
+    out = frame[keep].rename(columns=names)
+    for col in out.columns:
+        if out[col].dtype == bool:
+            out[col] = out[col].map({True: "是", False: "否"})
+    return out
+
+
+def table(frame: pd.DataFrame, file_name: str, columns: dict[str, str] | None = None,
+          empty: str = "没有符合条件的记录", key: str | None = None) -> None:
+    """A detail table with a .xlsx download of exactly what is shown."""
+    if frame.empty:
+        st.caption(empty)
+        return
+    shown = labelled(frame, columns)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button("下载 Excel", xlsx_bytes({file_name: shown}), file_name=f"{file_name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=key or f"download-{file_name}", icon=":material/download:")
+
+
+def empty_state(what: str, upload_hint: str) -> None:
+    st.info(f"{what}。{upload_hint}", icon=":material/info:")
+
+
+def run_page(page) -> None:
+    """Run the chosen page; an unexpected error shows a short Chinese message and is logged."""
+    try:
+        page.run()
+    except Exception:  # noqa: BLE001 — st.stop/st.rerun are BaseException and pass through
+        log.exception("page %s failed", getattr(page, "title", page))
+        st.error(ERROR_MESSAGE, icon=":material/error:")
+
+
+def signed_in_user() -> str:
+    """Who is using the app, for the import log. Without configured accounts everyone is 匿名用户."""
+    return st.session_state.get("user_name", "匿名用户")
