@@ -633,10 +633,10 @@ def _month_from_text(s: str) -> Cleaned:
     t = _WS_ALL.sub("", s)
     m = _MONTH_SEP.fullmatch(t)
     if m:
-        warning = None
         if m.group(2) == "." and m.group(3) == "1":
-            warning = f"{t} 也可能是被 Excel 截断的 {t}0（10月），请核对"
-        return _month(int(m.group(1)), int(m.group(3)), warning)
+            # A CSV export of the number 2023.10 reads 2023.1 too: January or October, never guessed.
+            return Cleaned(error=_MSG_MONTH_AS_NUMBER, hint=_HINT_MONTH_AS_NUMBER)
+        return _month(int(m.group(1)), int(m.group(3)))
     m = _MONTH_CN.fullmatch(t)
     if m:
         mo = m.group(2)

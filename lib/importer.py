@@ -62,14 +62,15 @@ class FileResult:
     file_format: str = ""
     file_size: int = 0
     sheets: list[ParsedSheet] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)   # file-level and cross-sheet
+    problems: list[Problem] = field(default_factory=list)   # file-level and within-file
+    store_problems: list[Problem] = field(default_factory=list)  # against what is stored; redone per check
     replacements: list[Replacement] = field(default_factory=list)
     import_id: int | None = None
     unchanged_since: int | None = None
 
     @property
     def all_problems(self) -> list[Problem]:
-        return self.problems + [p for s in self.sheets for p in s.problems]
+        return self.problems + self.store_problems + [p for s in self.sheets for p in s.problems]
 
     @property
     def errors(self) -> list[Problem]:
@@ -261,7 +262,8 @@ def _stage(cur, sheet: SheetType, frame: pd.DataFrame) -> str:
 
 
 def _check_against_store(cur, result: FileResult, staged: dict[str, str]) -> None:
-    result.replacements = []
+    # Redone at import time (the store may have changed since the preview): start afresh.
+    result.replacements, result.store_problems = [], []
     for key, stage in staged.items():
         sheet = SHEETS_BY_KEY[key]
         t_scope, s_scope = _scope_sql(sheet, "t"), _scope_sql(sheet, "s")
@@ -275,7 +277,7 @@ def _check_against_store(cur, result: FileResult, staged: dict[str, str]) -> Non
             f"{', '.join(t_scope)} FROM {stage} s JOIN {key} t ON {grain_join} "
             f"WHERE NOT EXISTS (SELECT 1 FROM sc WHERE {in_scope}) ORDER BY s._row LIMIT 200").fetchall()
         for sheet_name, row, grain_values, *other_scope in clashes:
-            result.problems.append(Problem(
+            result.store_problems.append(Problem(
                 ERROR, f"这条记录已在其他范围（{_scope_text(sheet, other_scope)}）的{sheet.label}中导入过，"
                        f"不能同时属于两处",
                 "请核对队、月份或工号是否填错；如人员调动，请先更新原来那份报表",
@@ -296,6 +298,20 @@ def _check_against_store(cur, result: FileResult, staged: dict[str, str]) -> Non
     _roster_warnings(cur, result, staged)
 
 
+def _period_months(cur, sheet: SheetType, stage: str) -> list[dt.date]:
+    """The last month of each period a sheet covers: its roster is the one to compare with."""
+    if sheet.period == "month":
+        sql = f"SELECT DISTINCT date_trunc('month', {sheet.period_field})::DATE FROM {stage}"
+    elif sheet.period == "quarter":
+        sql = (f"SELECT DISTINCT make_date(CAST(left({sheet.period_field}, 4) AS INTEGER), "
+               f"3 * CAST(right({sheet.period_field}, 1) AS INTEGER), 1) FROM {stage}")
+    elif sheet.period == "year":
+        sql = f"SELECT DISTINCT make_date({sheet.period_field}, 12, 1) FROM {stage}"
+    else:
+        return []
+    return [r[0] for r in cur.execute(sql).fetchall()]
+
+
 def _nearest_roster_month(cur, months: list, staged_roster: str | None = None) -> dt.date | None:
     # A roster in the same upload counts as much as a stored one.
     roster = f"(SELECT month FROM roster UNION ALL SELECT month FROM {staged_roster})" if staged_roster else "roster"
@@ -314,10 +330,7 @@ def _roster_warnings(cur, result: FileResult, staged: dict[str, str]) -> None:
         if key == "roster":
             continue
         sheet = SHEETS_BY_KEY[key]
-        months = []
-        if sheet.period == "month":
-            months = [r[0] for r in cur.execute(
-                f"SELECT DISTINCT date_trunc('month', {sheet.period_field})::DATE FROM {stage}").fetchall()]
+        months = _period_months(cur, sheet, stage)
         month = _nearest_roster_month(cur, months, staged.get("roster"))
         if month is None:
             continue  # no roster loaded yet: nothing to compare with
@@ -354,7 +367,7 @@ def _roster_warnings(cur, result: FileResult, staged: dict[str, str]) -> None:
                     _warn_unknown(result, sheet, f, what, value, list(known_set) if what == "队" else [],
                                   month_text, sheet_name, row, n)
                 if len(unknown) > 50:
-                    result.problems.append(Problem(
+                    result.store_problems.append(Problem(
                         WARNING, f"另有 {len(unknown) - 50} 个{what}不在{month_text}人员名册中", "",
                         result.file_name, sheet.label, None, sheet.column(f).label))
 
@@ -363,7 +376,7 @@ def _warn_unknown(result, sheet, f, what, value, candidates, month_text, sheet_n
     close = difflib.get_close_matches(str(value), [str(c) for c in candidates], n=1, cutoff=0.5)
     guess = f"，是否为 '{close[0]}'？" if close else ""
     more = f"（共 {n} 行）" if n > 1 else ""
-    result.problems.append(Problem(
+    result.store_problems.append(Problem(
         WARNING, f"{what} '{value}' 不在{month_text}人员名册中{guess}{more}",
         "名称不一致会让统计对不上，请核对写法", result.file_name, sheet_name, row, sheet.column(f).label,
         shown_value(value)))

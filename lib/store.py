@@ -109,8 +109,9 @@ class Store:
 
     @property
     def archive_dir(self) -> Path:
-        """Raw uploads, stored by content hash next to the database."""
-        return self.path.parent / "uploads"
+        """Raw uploads, stored by content hash next to the database (one folder per database,
+        so the demo's files never mix with real uploads)."""
+        return self.path.parent / "uploads" / self.path.stem
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()

@@ -376,10 +376,10 @@ def test_clean_month(raw, expected):
     assert ok(clean_month(raw)) == expected
 
 
-def test_clean_month_text_2023_1_is_january_with_a_warning():
-    c = clean_month("2023.1")
-    assert ok(c) == D(2023, 1, 1)
-    assert "10" in c.warning
+def test_clean_month_text_2023_1_is_rejected_as_ambiguous():
+    c = clean_month("2023.1")  # a CSV export of the number 2023.10 looks the same
+    assert err(c) == "月份被存成了数字，无法区分1月和10月"
+    assert ok(clean_month("2023.7")) == D(2023, 7, 1)
     assert clean_month("2023.01").warning is None
     assert clean_month("2023-1").warning is None
 
