@@ -13,8 +13,10 @@ Scoping rules, applied the same way everywhere:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field, replace
+import math
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -39,6 +41,11 @@ def add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def quarter_of(month: dt.date) -> str:
+    """'2024Q2': quarter labels sort as text, so ranges are plain BETWEENs."""
+    return f"{month.year}Q{(month.month - 1) // 3 + 1}"
+
+
 @dataclass(frozen=True)
 class Filter:
     """What the user picked: 队 (none = all), 班组 as (队, 班组) pairs (none = all), months."""
@@ -61,7 +68,8 @@ class Filter:
 
     def params(self, **extra) -> dict:
         return {"units": list(self.units), "teams": [f"{u}/{t}" for u, t in self.teams],
-                "start": self.start, "as_of": self.as_of, **extra}
+                "start": self.start, "as_of": self.as_of,
+                "first_q": quarter_of(self.start), "last_q": quarter_of(self.end), **extra}
 
 
 @dataclass(frozen=True)
@@ -383,18 +391,18 @@ def talk_activity(store: Store, f: Filter) -> TalkActivity:
                    AND t.talk_date BETWEEN $start AND $as_of)),
                count(DISTINCT a.worker_id)
         FROM active a""", p)
+    # Each pair's latest talk first, then the active pairs without one in the last `days` days.
     overdue = q(store, f"""
+        WITH last_talk AS (SELECT member_id, worker_id, max(talk_date) AS last_talk FROM talks
+                           WHERE talk_date <= $as_of GROUP BY ALL)
         SELECT pr.member_unit, pr.member_id, pr.member_name, pr.worker_unit, pr.worker_team, pr.worker_id,
-               pr.worker_name, pr.paired_on, max(t.talk_date) AS last_talk,
-               date_diff('day', coalesce(max(t.talk_date), pr.paired_on), $as_of) AS days_since
-        FROM pairs pr LEFT JOIN talks t
-          ON t.member_id = pr.member_id AND t.worker_id = pr.worker_id AND t.talk_date <= $as_of
+               pr.worker_name, pr.paired_on, lt.last_talk,
+               date_diff('day', coalesce(lt.last_talk, pr.paired_on), $as_of) AS days_since
+        FROM pairs pr LEFT JOIN last_talk lt USING (member_id, worker_id)
         WHERE {ACTIVE_PAIR.replace('paired_on', 'pr.paired_on').replace('ended_on', 'pr.ended_on')}
           AND {pair_scope.replace('worker_', 'pr.worker_')}
           AND pr.paired_on <= $as_of - to_days(CAST($days AS INTEGER))
-        GROUP BY pr.member_unit, pr.member_id, pr.member_name, pr.worker_unit, pr.worker_team, pr.worker_id,
-                 pr.worker_name, pr.paired_on
-        HAVING max(t.talk_date) IS NULL OR max(t.talk_date) <= $as_of - to_days(CAST($days AS INTEGER))
+          AND (lt.last_talk IS NULL OR lt.last_talk <= $as_of - to_days(CAST($days AS INTEGER)))
         ORDER BY days_since DESC, pr.member_unit, pr.member_id, pr.worker_id""", p)
     return TalkActivity(int(talks), _ratio(covered, paired), overdue, by_method, int(found),
                         settings.OVERDUE_TALK_DAYS)
@@ -487,10 +495,7 @@ def zones(store: Store, f: Filter) -> Zones:
 
 # ---------------------------------------------------------------- 9. 党员示范岗
 
-def _quarters_sql() -> str:
-    """Quarter labels ('2024Q2') overlapping the month range."""
-    return ("(SELECT DISTINCT strftime(m, '%Y') || 'Q' || quarter(m) FROM "
-            "(SELECT unnest(generate_series($start, $as_of, INTERVAL 1 MONTH))::DATE AS m))")
+IN_QUARTERS = "quarter BETWEEN $first_q AND $last_q"  # the quarters overlapping the month range
 
 
 def _good_met(field: str) -> str:
@@ -512,7 +517,7 @@ def model_posts(store: Store, f: Filter) -> ModelPosts:
     met_cols = ", ".join(f"coalesce({_good_met(fld)}, false) AS met_{fld}" for fld, _ in items)
     all_met = " AND ".join(f"met_{fld}" for fld, _ in items)
     base = (f"SELECT *, {all_met} AS all_met FROM (SELECT *, {met_cols} FROM model_posts "
-            f"WHERE quarter IN {_quarters_sql()} AND {scope_sql('unit', 'team')})")
+            f"WHERE {IN_QUARTERS} AND {scope_sql('unit', 'team')})")
     posts = q(store, base + " ORDER BY quarter, unit, team, member_id", p)
     per_quarter = q(store, f"SELECT quarter, count(*) AS posts, count(*) FILTER (WHERE all_met) AS all_met "
                            f"FROM ({base}) GROUP BY 1 ORDER BY 1", p)
@@ -539,14 +544,28 @@ class ScoreTrend:
     movers: pd.DataFrame         # the biggest rank changes in the last quarter of the range
 
 
-def score_trend(store: Store, f: Filter, movers: int = 10) -> ScoreTrend:
-    p = f.params()
-    scored = f"""
+def _scored_sql() -> str:
+    """Each member's score: 支部审核分, else 自评总分 (flagged as not reviewed)."""
+    return f"""
         SELECT quarter, unit, team, staff_id, name, self_score, review_score,
                coalesce(review_score, self_score) AS score, review_score IS NOT NULL AS reviewed
         FROM scores WHERE {scope_sql('unit', 'team')}"""
+
+
+def score_means(store: Store, f: Filter) -> pd.DataFrame:
+    """Per quarter and 队: people, mean score, how many not yet reviewed."""
+    return q(store, f"""SELECT quarter, unit, count(*) AS people, avg(score) AS mean_score,
+                           count(*) FILTER (WHERE NOT reviewed) AS unreviewed
+                        FROM ({_scored_sql()}) WHERE {IN_QUARTERS} GROUP BY ALL ORDER BY 1, 2""", f.params())
+
+
+def score_trend(store: Store, f: Filter, movers: int = 10) -> ScoreTrend:
+    p = f.params()
+    scored = _scored_sql()
+    # Rank only the quarters in range and the one before them (for the rank change).
     ranked = f"""
-        WITH s AS ({scored}),
+        WITH s AS (SELECT * FROM ({scored}) WHERE quarter <= $last_q AND quarter >= coalesce(
+                       (SELECT max(quarter) FROM scores WHERE quarter < $first_q), $first_q)),
         r AS (SELECT *, rank() OVER (PARTITION BY quarter, unit, team ORDER BY score DESC) AS rank FROM s),
         q AS (SELECT quarter, lag(quarter) OVER (ORDER BY quarter) AS prev_quarter
               FROM (SELECT DISTINCT quarter FROM s))
@@ -554,22 +573,19 @@ def score_trend(store: Store, f: Filter, movers: int = 10) -> ScoreTrend:
         FROM r JOIN q USING (quarter)
         LEFT JOIN r prev ON prev.quarter = q.prev_quarter AND prev.staff_id = r.staff_id
              AND prev.unit = r.unit AND prev.team = r.team
-        WHERE r.quarter IN {_quarters_sql()}"""
+        WHERE r.{IN_QUARTERS}"""
     ranks = q(store, ranked + " ORDER BY quarter, unit, team, rank, staff_id", p)
     per_team = q(store, f"""SELECT quarter, unit, team, count(*) AS people, avg(score) AS mean_score,
                                count(*) FILTER (WHERE NOT reviewed) AS unreviewed
-                            FROM ({scored}) WHERE quarter IN {_quarters_sql()} GROUP BY ALL ORDER BY 1, 2, 3""", p)
-    per_unit = q(store, f"""SELECT quarter, unit, count(*) AS people, avg(score) AS mean_score,
-                               count(*) FILTER (WHERE NOT reviewed) AS unreviewed
-                            FROM ({scored}) WHERE quarter IN {_quarters_sql()} GROUP BY ALL ORDER BY 1, 2""", p)
+                            FROM ({scored}) WHERE {IN_QUARTERS} GROUP BY ALL ORDER BY 1, 2, 3""", p)
     review = q(store, f"""SELECT quarter, count(*) AS people, count(*) FILTER (WHERE reviewed) AS reviewed,
                              avg(self_score - review_score) AS mean_self_minus_review
-                          FROM ({scored}) WHERE quarter IN {_quarters_sql()} GROUP BY 1 ORDER BY 1""", p)
+                          FROM ({scored}) WHERE {IN_QUARTERS} GROUP BY 1 ORDER BY 1""", p)
     review["review_rate"] = review["reviewed"] / review["people"].where(review["people"] > 0)
     last = ranks["quarter"].max() if len(ranks) else None
     moved = ranks[(ranks["quarter"] == last) & ranks["rank_change"].notna()] if last else ranks.head(0)
     moved = moved.reindex(moved["rank_change"].abs().sort_values(ascending=False, kind="stable").index)
-    return ScoreTrend(per_team, per_unit, ranks, review, moved.head(movers).reset_index(drop=True))
+    return ScoreTrend(per_team, score_means(store, f), ranks, review, moved.head(movers).reset_index(drop=True))
 
 
 # ---------------------------------------------------------------- 11–13. 班组建设
@@ -660,34 +676,40 @@ def submission_status(store: Store, f: Filter) -> SubmissionStatus:
     from lib.sheets import SHEETS
 
     p = f.params()
-    units = f"(SELECT DISTINCT unit FROM roster WHERE {scope_sql('unit')} " \
-            f"UNION SELECT DISTINCT unit FROM team_info WHERE {scope_sql('unit')})"
-    months = "(SELECT unnest(generate_series($start, $as_of, INTERVAL 1 MONTH))::DATE AS m)"
+    # The 队 and periods are computed once; each sheet's counts only over the range and scope.
+    shared = f"""WITH u AS (SELECT DISTINCT unit FROM roster WHERE {scope_sql('unit')}
+                           UNION SELECT DISTINCT unit FROM team_info WHERE {scope_sql('unit')}),
+                 mo AS (SELECT unnest(generate_series($start, $as_of, INTERVAL 1 MONTH))::DATE AS m),
+                 months AS (SELECT DISTINCT strftime(m, '%Y-%m') AS period FROM mo),
+                 quarters AS (SELECT DISTINCT strftime(m, '%Y') || 'Q' || quarter(m) AS period FROM mo) """
     periodic, lists = [], []
     for sheet in SHEETS:
         unit = "unit" if "unit" in sheet.fields else "member_unit"
         if sheet.period in ("month", "quarter"):
             if sheet.period == "month":
-                period_expr = f"strftime(date_trunc('month', {sheet.period_field}), '%Y-%m')"
-                periods = f"(SELECT DISTINCT strftime(m, '%Y-%m') AS period FROM {months})"
+                group = f"date_trunc('month', {sheet.period_field})"
+                in_range, periods, shown = f"{sheet.period_field} BETWEEN $start AND $as_of", "months", \
+                    "strftime(period, '%Y-%m')"
             else:
-                period_expr = sheet.period_field
-                periods = f"(SELECT DISTINCT strftime(m, '%Y') || 'Q' || quarter(m) AS period FROM {months})"
+                group, in_range, periods, shown = sheet.period_field, IN_QUARTERS, "quarters", "period"
             periodic.append(f"""
                 SELECT u.unit, '{sheet.label}' AS sheet, pe.period, d.rows, d.imported_at
-                FROM {units} u CROSS JOIN {periods} pe
-                LEFT JOIN (SELECT {unit} AS unit, {period_expr} AS period, count(*) AS rows,
-                                  max(i.imported_at) AS imported_at
-                           FROM {sheet.key} JOIN imports i ON i.id = import_id GROUP BY ALL) d
+                FROM u CROSS JOIN {periods} pe
+                LEFT JOIN (SELECT unit, {shown} AS period, rows, imported_at FROM (
+                               SELECT {unit} AS unit, {group} AS period, count(*) AS rows,
+                                      max(i.imported_at) AS imported_at
+                               FROM {sheet.key} JOIN imports i ON i.id = import_id
+                               WHERE {in_range} AND {scope_sql(unit)} GROUP BY ALL)) d
                   ON d.unit = u.unit AND d.period = pe.period""")
         else:
             lists.append(f"""
                 SELECT u.unit, '{sheet.label}' AS sheet, d.rows, d.imported_at
-                FROM {units} u LEFT JOIN (
+                FROM u LEFT JOIN (
                     SELECT {unit} AS unit, count(*) AS rows, max(i.imported_at) AS imported_at
-                    FROM {sheet.key} JOIN imports i ON i.id = import_id GROUP BY ALL) d USING (unit)""")
-    matrix = q(store, " UNION ALL ".join(periodic) + " ORDER BY unit, sheet, period", p)
-    whole = q(store, " UNION ALL ".join(lists) + " ORDER BY unit, sheet", p)
+                    FROM {sheet.key} JOIN imports i ON i.id = import_id WHERE {scope_sql(unit)}
+                    GROUP BY ALL) d USING (unit)""")
+    matrix = q(store, shared + " UNION ALL ".join(periodic) + " ORDER BY unit, sheet, period", p)
+    whole = q(store, shared + " UNION ALL ".join(lists) + " ORDER BY unit, sheet", p)
     for table in (matrix, whole):
         table["rows"] = table["rows"].fillna(0).astype(int)
         table.insert(table.columns.get_loc("rows"), "loaded", table["rows"] > 0)
@@ -709,10 +731,9 @@ def _headline_values(store: Store, f: Filter) -> dict:
     talks = talk_activity(store, f)
     ledger = problem_ledger(store, f)
     dev = dev_shares(store, f)
-    scores = score_trend(store, f, movers=0)
-    mean = scores.per_unit["mean_score"].mean() if len(scores.per_unit) else None
-    last_q = scores.per_unit[scores.per_unit["quarter"] == scores.per_unit["quarter"].max()] \
-        if len(scores.per_unit) else scores.per_unit
+    means = score_means(store, f)
+    mean = means["mean_score"].mean() if len(means) else None
+    last_q = means[means["quarter"] == means["quarter"].max()] if len(means) else means
     return {
         "blank_teams": coverage.blank_teams if coverage.roster_month else None,
         "team_coverage": coverage.coverage,
@@ -738,13 +759,14 @@ def overview(store: Store, f: Filter) -> list[Headline]:
 
 def _plain(value):
     """Dataclasses, Ratios, DataFrames and dates as JSON-ready data."""
-    import dataclasses
-    import math
-
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
     if isinstance(value, Ratio):
         return value.as_json()
     if isinstance(value, pd.DataFrame):
-        return [{k: _plain(v) for k, v in rec.items()} for rec in value.to_dict("records")]
+        return _records(value)
     if dataclasses.is_dataclass(value):
         return {fld.name: _plain(getattr(value, fld.name)) for fld in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -755,11 +777,23 @@ def _plain(value):
         return value.isoformat()[:10] if not isinstance(value, dt.datetime) else value.isoformat()
     if value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if hasattr(value, "item"):  # numpy scalars
         return _plain(value.item())
     return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Column by column: numbers in bulk, only object columns value by value."""
+    columns = {}
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            columns[name] = [None if pd.isna(v) else v.isoformat() for v in col]
+        elif pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+            columns[name] = [_plain(v) for v in col.astype(object).where(col.notna(), None).tolist()]
+        else:
+            columns[name] = [_plain(v) for v in col.tolist()]
+    return [dict(zip(columns, row)) for row in zip(*columns.values())]
 
 
 def all_metrics(store: Store, f: Filter) -> dict:

@@ -268,3 +268,43 @@ def test_definitions_document_names_every_indicator_and_setting():
     for name in ("OVERDUE_TALK_DAYS", "TIMELY_FEEDBACK_DAYS", "OPEN_PROBLEM_DAYS", "MODEL_POST_PASS_SCORE",
                  "FAST_PROMOTION_DAYS", "PROBATION_DAYS", "DEFAULT_MONTHS"):
         assert f"`{name}` | {getattr(settings, name)} |" in doc
+
+
+# ---------------------------------------------------------------- the demo data reproduces the report
+
+def test_demo_figures(demo_copy):
+    store = Store(demo_copy)
+    year_2020 = m.Filter(start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 1))
+    shares = m.dev_shares(store, year_2020)
+    assert (shares.frontline.n, shares.frontline.N, shares.leader.n, shares.leader.N) == (7, 8, 5, 8)
+    end_2023 = m.Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1))
+    pairs = m.pair_coverage(store, end_2023)
+    assert (pairs.paired_members, pairs.paired_workers) == (104, 223)
+    jiguan = m.pair_coverage(store, m.Filter(units=("机关",), start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1)))
+    assert jiguan.member_participation.value == 1.0  # every 机关 member is paired
+    zones = m.zones(store, end_2023)
+    assert (zones.zones, zones.owners) == (32, 73)
+    assert m.slogans(store, end_2023).total == 72
+    honours = m.honours(store, m.Filter(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 1)))
+    assert honours.honoured_teams.values.tolist() == [[2022, 5]]
+    trend = m.blank_team_trend(store, m.Filter(start=dt.date(2020, 1, 1), end=dt.date(2023, 12, 1)))
+    blanks = trend.months["blank_teams"].tolist()
+    assert 8 <= blanks[0] <= 12 and blanks[-1] == 0
+    store.close()
+
+
+def test_cli_json_matches_the_demo_figures(demo_copy):
+    def run(*args):
+        out = subprocess.run([sys.executable, "-m", "lib.cli", "metrics", "--db", str(demo_copy), *args, "--json"],
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    year_2020 = run("--from", "2020-01", "--to", "2020-12")
+    assert year_2020["dev_frontline_share"] == {"n": 7, "N": 8, "value": 0.875}
+    assert year_2020["dev_leader_share"] == {"n": 5, "N": 8, "value": 0.625}
+    end_2023 = run("--from", "2023-01", "--to", "2023-12")
+    assert (end_2023["pair_coverage"]["paired_members"], end_2023["pair_coverage"]["paired_workers"]) == (104, 223)
+    assert (end_2023["zones"]["zones"], end_2023["zones"]["owners"]) == (32, 73)
+    assert end_2023["slogans"]["total"] == 72
+    assert run("--from", "2022-01", "--to", "2022-12")["honours"]["honoured_teams"] == [{"year": 2022, "teams": 5}]

@@ -1,0 +1,673 @@
+"""App benchmark: every page's script run at demo and at group scale, and 总览's first render in a browser.
+
+    python -m benchmarks.app_bench [--demo PATH] [--group PATH] [--keep DIR] [--reps 3] [--loads 3]
+                                   [--no-browser] [--no-browser-group]
+
+The databases, in a temporary folder (or DIR with --keep, reused from there when present):
+
+- demo scale: `demo_home/demo.duckdb`, copied from --demo PATH (e.g. /tmp/demo_home/demo.duckdb; the
+  original is never opened for writing) or built with lib.demo (~1.5 min), with DANGJIAN_DB pointing
+  at `demo_home/dangjian.duckdb`, which does not exist (removed before each phase), so the app shows
+  the demo exactly as on a fresh install;
+- group scale: `group_home/dangjian.duckdb` from benchmarks.group_data (generated in DuckDB, ~15–60 s),
+  or copied from --group PATH; its `imports` rows have status 'imported', so the app treats it as
+  real data (checked before measuring).
+
+1. AppTest, per page (the pages listed in dashboard.py, default page first): the default page is
+   `AppTest.from_file(dashboard.py).run()`, every other one `.switch_page("pages/<name>_page.py").run()`
+   in the same AppTest (as a user clicks through the menu). That first run is "cold" (the page's own
+   cached indicators computed; pages visited earlier have filled the shared ones); `at.run()` is then
+   timed `--reps` more times: "warm", the median. st.cache_data lives per process, so each scale runs
+   in its own subprocess (`python -m benchmarks.app_bench --scale group --home DIR`, printing JSON);
+   the heavy modules are imported before the clock starts, so cold is the data work, not imports.
+   Each run is split by where its time went (self time, nested calls subtracted): ui.metric (cache
+   look-up and copy when warm), lib.charts figure building, st.plotly_chart, st.dataframe,
+   xlsx_bytes (every ui.table builds its .xlsx download on every run) and the rest.
+   Goal: group warm ÷ demo warm ≤ 1.5 for every page.
+2. Browser: `streamlit run dashboard.py` (headless, its own port) beside a bare Streamlit script
+   drawing the same Plotly figures as 总览 (its exact figures, captured as constants from the AppTest
+   run at that scale, two per row, same config) and nothing else; each server warmed by one load, then
+   `--loads` fresh page loads each (a new browser context every time, the two servers taking turns),
+   timed from page.goto until every chart has drawn its SVG and the running indicator is gone; the
+   median of each and app ÷ bare (goal ≤ 1.5), with the CPU seconds the server and the browser side
+   spent on each load (from /proc) and, in the browser's clock, when the first element, the first chart
+   container and the first drawn chart appeared. Debian's /usr/bin/chromium through Playwright.
+   Servers are stopped at the end whatever happens.
+
+Times are wall-clock with the process CPU time beside them (DuckDB's threads included), and the load
+average is printed: on a shared machine wall time also counts waiting for a CPU. It prints figures
+and never asserts on them: it is not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = ROOT / "dashboard.py"
+GOAL_PAGE_RATIO = 1.5
+GOAL_BROWSER_RATIO = 1.5
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+VIEWPORT = {"width": 1600, "height": 1000}
+CATEGORIES = ("sidebar", "metric", "charts", "plotly_chart", "dataframe", "xlsx", "other")
+DETAIL_MIN = 0.05      # a single call at least this long (self time) is listed by name
+
+
+def pages_from_dashboard() -> list[dict]:
+    """The st.Page entries of dashboard.py, in menu order, the default page first."""
+    pages = []
+    for node in ast.walk(ast.parse(DASHBOARD.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and node.args:
+            kw = {k.arg: k.value for k in node.keywords}
+            pages.append({"path": node.args[0].value,
+                          "title": kw["title"].value if "title" in kw else Path(node.args[0].value).stem,
+                          "default": "default" in kw and kw["default"].value is True})
+    return sorted(pages, key=lambda p: not p["default"])
+
+
+def load_note() -> str:
+    one, five, _ = os.getloadavg()
+    busy = "  (busy: wall times inflated, compare cpu)" if one > 0.75 * (os.cpu_count() or 1) else ""
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs{busy}"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ================================================================ AppTest (runs in a subprocess per scale)
+
+class Split:
+    """Self time per category of the instrumented calls (a nested call's time goes to its own category)."""
+
+    def __init__(self) -> None:
+        self.stack: list[list] = []
+        self.reset()
+
+    def reset(self) -> None:
+        self.times = dict.fromkeys(CATEGORIES, 0.0)
+        self.calls: list[tuple[float, str]] = []        # (self seconds, "category: what") of each call
+        self.xlsx_bytes = 0
+
+    def wrap(self, category: str, fn, label=None):
+        """`fn` timed into `category`; `label(args, kwargs)` names the call in `calls`."""
+        def timed(*args, **kwargs):
+            frame = [time.perf_counter(), 0.0]
+            self.stack.append(frame)
+            try:
+                result = fn(*args, **kwargs)
+                if category == "xlsx" and isinstance(result, bytes):
+                    self.xlsx_bytes += len(result)
+                return result
+            finally:
+                total = time.perf_counter() - frame[0]
+                self.stack.pop()
+                self.times[category] += total - frame[1]
+                self.calls.append((total - frame[1], f"{category}: {label(args, kwargs) if label else fn.__name__}"))
+                if self.stack:
+                    self.stack[-1][1] += total
+        timed.__wrapped__ = fn
+        return timed
+
+
+def instrument(split: Split) -> None:
+    """Wrap what the pages call (benchmark-only monkeypatching; nothing in lib/ changes)."""
+    import inspect
+
+    import streamlit as st
+
+    from lib import charts, export, ui
+
+    def sheets(args, kwargs):
+        frames = args[0] if args else kwargs["sheets"]
+        return ", ".join(f"{name} ({len(frame):,} rows)" for name, frame in frames.items())
+
+    def rows(args, kwargs):
+        frame = args[0] if args else kwargs.get("frame")
+        return f"{len(frame):,} rows" if hasattr(frame, "__len__") else ""
+
+    def figure(fn):
+        def label(args, kwargs):
+            frame = args[0] if args else None
+            return fn.__name__ + (f" ({len(frame):,} rows in)" if hasattr(frame, "columns") else "")
+        return label
+
+    ui.sidebar_filters = split.wrap("sidebar", ui.sidebar_filters)
+    ui.metric = split.wrap("metric", ui.metric, lambda a, k: f"{a[0]}")
+    wrapped_xlsx = split.wrap("xlsx", export.xlsx_bytes, sheets)
+    ui.xlsx_bytes = export.xlsx_bytes = wrapped_xlsx           # ui.table's, and pages importing it at run time
+    for name, fn in inspect.getmembers(charts, inspect.isfunction):
+        if fn.__module__ == charts.__name__ and not name.startswith("_"):
+            setattr(charts, name, split.wrap("charts", fn, figure(fn)))
+    st.plotly_chart = split.wrap("plotly_chart", st.plotly_chart)
+    st.dataframe = split.wrap("dataframe", st.dataframe, rows)
+
+
+def measure_scale(scale: str, home: Path, reps: int) -> dict:
+    """Every page in one AppTest: a cold run, then `reps` warm ones (this process only)."""
+    os.environ["DANGJIAN_DB"] = str(home / "dangjian.duckdb")
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    started = time.perf_counter()
+    # Import what the scripts import before any clock starts: cold = data work, not module loading.
+    import openpyxl  # noqa: F401
+    import pandas  # noqa: F401
+    import plotly.graph_objects
+    import plotly.io  # noqa: F401
+    from streamlit.testing.v1 import AppTest
+
+    from lib import charts, metrics, ui  # noqa: F401
+
+    split = Split()
+    instrument(split)
+    log(f"  [{scale}] imports {time.perf_counter() - started:.1f}s")
+
+    def one_run(at, switch_to: str | None = None) -> dict:
+        split.reset()
+        wall, cpu = time.perf_counter(), time.process_time()
+        if switch_to:
+            at.switch_page(switch_to)
+        at.run()
+        run = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+        run["split"] = dict(split.times)
+        run["split"]["other"] = max(0.0, run["wall"] - sum(split.times.values()))
+        run["xlsx_bytes"] = split.xlsx_bytes
+        run["calls"] = sorted([c for c in split.calls if c[0] >= DETAIL_MIN], reverse=True)
+        return run
+
+    results = []
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=300)
+    for i, page in enumerate(pages_from_dashboard()):
+        cold = one_run(at) if i == 0 else one_run(at, page["path"])
+        warm = [one_run(at) for _ in range(reps)]
+        errors = [str(e.message) for e in at.exception] + [e.value for e in at.error if e.value == ui.ERROR_MESSAGE]
+        frames = [e.value for e in at.dataframe]
+        charts_here = at.get("plotly_chart")
+        entry = {**page, "cold": cold, "warm": warm, "errors": errors, "charts": len(charts_here),
+                 "tables": len(frames), "table_rows": sum(len(f) for f in frames),
+                 "downloads": len(at.get("download_button")), "demo_banner": any(
+                     "演示数据" in w.value for w in at.sidebar.warning)}
+        if page["default"]:
+            entry["figures"] = [{"spec": c.proto.spec, "config": c.proto.config} for c in charts_here]
+        median = statistics.median(r["wall"] for r in warm)
+        log(f"  [{scale}] {page['title']:6} cold {cold['wall']:6.2f}s  warm {median:6.2f}s"
+            + (f"  ERRORS: {errors}" if errors else ""))
+        results.append(entry)
+    # The bare page of the browser comparison, same figures as 总览 here: its script run, for reference.
+    bare = write_bare(home.parent / f"bare_{scale}", results[0]["figures"])
+    at = AppTest.from_file(str(bare / "bare_app.py"), default_timeout=300)
+    bare_runs = {"cold": one_run(at), "warm": [one_run(at) for _ in range(reps)]}
+    log(f"  [{scale}] bare page ({len(results[0]['figures'])} charts)  cold {bare_runs['cold']['wall']:6.2f}s  "
+        f"warm {statistics.median(r['wall'] for r in bare_runs['warm']):6.2f}s")
+    return {"scale": scale, "pages": results, "bare": bare_runs, "seconds": time.perf_counter() - started}
+
+
+# ================================================================ databases
+
+def check_real(path: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM imports WHERE status = 'imported'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def prepare_demo(folder: Path, source: Path | None) -> Path:
+    home = folder / "demo_home"
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "demo.duckdb"
+    if source is not None:
+        if source.resolve() != target.resolve():
+            shutil.copyfile(source, target)
+            print(f"demo:  copied {source} ({source.stat().st_size / 1e6:.0f} MB)")
+    elif target.exists():
+        print(f"demo:  reusing {target}")
+    else:
+        from lib.demo import build_demo_database
+
+        print("demo:  building through the importer (~1.5 minutes)…", flush=True)
+        t0 = time.perf_counter()
+        summary = build_demo_database(target)
+        shutil.rmtree(home / "demo_workbooks", ignore_errors=True)
+        print(f"demo:  built in {time.perf_counter() - t0:.0f}s: {summary}")
+    return home
+
+
+def group_version(path: Path) -> str | None:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'bench_generator'").fetchone()
+        return row[0] if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def prepare_group(folder: Path, source: Path | None) -> Path:
+    from benchmarks import group_data
+
+    home = folder / "group_home"
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "dangjian.duckdb"
+    if source is not None:
+        if source.resolve() != target.resolve():
+            shutil.copyfile(source, target)
+            print(f"group: copied {source} ({source.stat().st_size / 1e6:.0f} MB)")
+    elif target.exists() and group_version(target) == group_data.GENERATOR_VERSION:
+        print(f"group: reusing {target}")
+    else:
+        print("group: generating in DuckDB…", flush=True)
+        t0 = time.perf_counter()
+        group_data.build_group_database(target, progress=lambda s: print("group:" + s, flush=True))
+        print(f"group: built in {time.perf_counter() - t0:.0f}s")
+    return home
+
+
+def fresh_demo_state(demo_home: Path) -> None:
+    """DANGJIAN_DB names a database that does not exist (the app creates it empty on first open)."""
+    for name in ("dangjian.duckdb", "dangjian.duckdb.wal"):
+        (demo_home / name).unlink(missing_ok=True)
+
+
+# ================================================================ AppTest phase (parent side)
+
+def run_scale(scale: str, home: Path, reps: int, logs: Path) -> dict:
+    """`python -m benchmarks.app_bench --scale … --home …` in a subprocess; its JSON result."""
+    out, err = logs / f"apptest_{scale}.json", logs / f"apptest_{scale}.log"
+    env = {**os.environ, "DANGJIAN_DB": str(home / "dangjian.duckdb")}
+    with open(out, "w") as stdout, open(err, "w") as stderr:
+        proc = subprocess.Popen([sys.executable, "-m", "benchmarks.app_bench", "--scale", scale, "--home", str(home),
+                                 "--reps", str(reps)], cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.PIPE,
+                                text=True)
+        for line in proc.stderr:                         # our progress lines through, Streamlit's chatter to the log
+            stderr.write(line)
+            if line.startswith("  ["):
+                print(line.rstrip(), flush=True)
+        proc.wait()
+    if proc.returncode:
+        tail = err.read_text(errors="replace").splitlines()[-30:]
+        raise RuntimeError(f"{scale} AppTest run failed ({proc.returncode}):\n" + "\n".join(tail))
+    return json.loads(out.read_text())
+
+
+def med(runs: list[dict], key: str = "wall") -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def print_pages(demo: dict, group: dict, reps: int) -> None:
+    print(f"\n== AppTest script run per page: warm = median of {reps} runs after the cold one (seconds) ==")
+    print(f"  {'page':8} {'demo warm':>9} {'group warm':>10} {'ratio':>6} {'(cpu)':>6}   "
+          f"{'demo cold':>9} {'group cold':>10}   {'charts':>6} {'tables':>6} {'rows demo→group':>17}")
+    worst = []
+    for d, g in zip(demo["pages"], group["pages"]):
+        dw, gw = med(d["warm"]), med(g["warm"])
+        ratio, cpu_ratio = gw / dw, med(g["warm"], "cpu") / med(d["warm"], "cpu")
+        mark = f"  ◀ > {GOAL_PAGE_RATIO:g}" if ratio > GOAL_PAGE_RATIO else ""
+        print(f"  {d['title']:8} {dw:9.3f} {gw:10.3f} {ratio:6.2f} {cpu_ratio:6.2f}   {d['cold']['wall']:9.3f} "
+              f"{g['cold']['wall']:10.3f}   {g['charts']:6} {g['tables']:6} "
+              f"{d['table_rows']:>7,}→{g['table_rows']:<9,}{mark}")
+        worst.append((ratio, d["title"]))
+        for label, r in (("demo", d), ("group", g)):
+            if r["errors"]:
+                print(f"      {label}: ERRORS {r['errors']}")
+    total_d = sum(med(d["warm"]) for d in demo["pages"])
+    total_g = sum(med(g["warm"]) for g in group["pages"])
+    print(f"  {'all':8} {total_d:9.3f} {total_g:10.3f} {total_g / total_d:6.2f}")
+    over = [t for r, t in sorted(worst, reverse=True) if r > GOAL_PAGE_RATIO]
+    print(f"  pages over the goal (group ÷ demo ≤ {GOAL_PAGE_RATIO:g}): {len(over)} of {len(worst)}"
+          + (f" — {', '.join(over)}" if over else ""))
+    banners = [p["title"] for p in group["pages"] if p["demo_banner"]]
+    if banners or not all(p["demo_banner"] for p in demo["pages"]):
+        print("  WARNING: demo banner where it should not be / missing where it should:", banners)
+
+    for scale, data in (("group", group), ("demo", demo)):
+        print(f"\n== where a warm run's time goes at {scale} scale (median run, seconds, self time) ==")
+        print(f"  {'page':8} {'total':>7} " + " ".join(f"{c:>12}" for c in CATEGORIES) + f" {'xlsx built':>11}")
+        for p in sorted(data["pages"], key=lambda p: -med(p["warm"])):
+            runs = sorted(p["warm"], key=lambda r: r["wall"])
+            r = runs[len(runs) // 2]
+            print(f"  {p['title']:8} {r['wall']:7.3f} " + " ".join(f"{r['split'][c]:12.3f}" for c in CATEGORIES)
+                  + f" {r['xlsx_bytes'] / 1e6:9.2f}MB")
+        if scale == "group":
+            print("  (sidebar = ui.sidebar_filters; metric = ui.metric: store look-up, data_version query, cache hit\n"
+                  "   and copy of the result; charts = lib.charts figure building; xlsx = xlsx_bytes for the\n"
+                  "   download buttons; other = the rest: page script, widgets, KPI cards, pandas in the pages)")
+            print(f"\n  single calls ≥ {DETAIL_MIN * 1000:.0f} ms in that run (self time):")
+            for p in sorted(data["pages"], key=lambda p: -med(p["warm"])):
+                runs = sorted(p["warm"], key=lambda r: r["wall"])
+                calls = runs[len(runs) // 2]["calls"]
+                if calls:
+                    print(f"    {p['title']:8} " + "; ".join(f"{what} {sec:.2f}s" for sec, what in calls[:5]))
+
+
+# ================================================================ browser phase
+
+BASELINE_SCRIPT = '''"""Bare page: the same Plotly figures as 总览, from constants, two per row."""
+import json
+from pathlib import Path
+
+import plotly.io as pio
+import streamlit as st
+
+st.set_page_config(page_title="baseline", layout="wide")
+FIGURES = json.loads((Path(__file__).parent / "figures.json").read_text(encoding="utf-8"))
+for i in range(0, len(FIGURES), 2):
+    for j, (column, figure) in enumerate(zip(st.columns(2), FIGURES[i:i + 2])):
+        with column:
+            st.plotly_chart(pio.from_json(figure["spec"]), config=json.loads(figure["config"] or "{}"),
+                            theme=None, key=f"chart-{i + j}")
+'''
+
+CHARTS_DRAWN = """(n) => {
+  const drawn = Array.from(document.querySelectorAll('.js-plotly-plot')).filter(p => p.querySelector('.main-svg'));
+  return drawn.length >= n && !document.querySelector('[data-testid="stStatusWidget"]') ? performance.now() : false;
+}"""
+# Milestones of a load, in the browser's clock: the first element in the main area, the first chart
+# container (its Plotly bundle is fetched when the first one arrives), the first chart drawn.
+MILESTONES = """
+window.__bench = {};
+new MutationObserver(() => {
+  const t = window.__bench, now = performance.now();
+  if (!('content' in t) && document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')) t.content = now;
+  if (!('container' in t) && document.querySelector('[data-testid="stPlotlyChart"]')) t.container = now;
+  if (!('drawn' in t) && document.querySelector('.js-plotly-plot .main-svg')) t.drawn = now;
+}).observe(document, {subtree: true, childList: true});
+"""
+COUNT_CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter(p => p.querySelector('.main-svg')).length"""
+
+
+def write_bare(folder: Path, figures: list[dict]) -> Path:
+    """The bare Streamlit page with the given figures as constants, and the app's config.toml (theme, toolbar)."""
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    (folder / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
+    (folder / "bare_app.py").write_text(BASELINE_SCRIPT, encoding="utf-8")
+    return folder
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_pid() -> dict[int, tuple[int, float]]:
+    """pid → (parent pid, CPU seconds of the process and of its children it has reaped), from /proc."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        fields = text[text.rfind(")") + 2:].split()      # from field 3 (state) on
+        table[int(name)] = (int(fields[1]), sum(int(x) for x in fields[11:15]) / TICK)
+    return table
+
+
+def tree_cpu(table: dict[int, tuple[int, float]], roots: list[int], skip: set[int] = frozenset()) -> float:
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    total, stack = 0.0, list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid in skip or pid not in table:
+            continue
+        total += table[pid][1]
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+class CpuMeter:
+    """CPU seconds used by one server process, and by the browser side (Chromium and Playwright's driver:
+    every other process below this one)."""
+
+    def __init__(self, servers: dict) -> None:
+        self.servers = servers
+
+    def sample(self) -> dict[str, float]:
+        table = cpu_by_pid()
+        pids = {k: s.proc.pid for k, s in self.servers.items()}
+        mine = [pid for pid, (ppid, _) in table.items() if ppid == os.getpid()]
+        result = {k: tree_cpu(table, [pid]) for k, pid in pids.items()}
+        result["browser"] = tree_cpu(table, mine, skip=set(pids.values()))
+        return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m streamlit run SCRIPT` on its own port, in its own process group (stopped by its id)."""
+
+    def __init__(self, name: str, script: Path, cwd: Path, env: dict, logs: Path) -> None:
+        self.name, self.port = name, free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = open(logs / f"server_{name}.log", "w")  # noqa: SIM115 — closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats", "false"],
+            cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server {self.name} exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"server {self.name} not ready after {timeout:.0f}s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=15)
+            except ProcessLookupError:
+                pass
+        self.log.close()
+
+
+def load_once(browser, url: str, n: int, timeout_s: float, meter: CpuMeter, server: str) -> dict:
+    """One fresh page load (new context): seconds from goto until n charts drawn and no run indicator,
+    the browser's own performance.now() then, and the CPU seconds the server and the browser side used."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(MILESTONES)
+    try:
+        page = context.new_page()
+        before = meter.sample()
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        handle = page.wait_for_function(CHARTS_DRAWN, arg=n, polling=20, timeout=timeout_s * 1000)
+        seconds = time.perf_counter() - started
+        after = meter.sample()
+        marks = page.evaluate("window.__bench")
+        return {"wall": seconds, "js": handle.json_value() / 1000, "server_cpu": after[server] - before[server],
+                "browser_cpu": after["browser"] - before["browser"],
+                **{k: marks.get(k, float("nan")) / 1000 for k in ("content", "container", "drawn")}}
+    finally:
+        context.close()
+
+
+def warm_and_count(browser, url: str, expected: int, timeout_s: float) -> tuple[float, int]:
+    """The warm-up load: waits for the expected charts, settles, and counts the charts actually drawn."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        page.wait_for_function(CHARTS_DRAWN, arg=max(expected, 1), polling=50, timeout=timeout_s * 1000)
+        seconds = time.perf_counter() - started
+        page.wait_for_timeout(1500)
+        return seconds, page.evaluate(COUNT_CHARTS)
+    finally:
+        context.close()
+
+
+def browser_compare(scale: str, home: Path, figures: list[dict], folder: Path, logs: Path, loads: int) -> dict:
+    """总览 in the app against the bare page with the same figures; both servers up, loads taking turns."""
+    from playwright.sync_api import sync_playwright
+
+    n = len(figures)
+    bare = write_bare(folder / f"bare_{scale}", figures)
+    env = {**os.environ, "DANGJIAN_DB": str(home / "dangjian.duckdb")}
+    servers: dict[str, Server] = {}
+    try:
+        servers["app"] = Server(f"app_{scale}", DASHBOARD, ROOT, env, logs)
+        servers["bare"] = Server(f"bare_{scale}", bare / "bare_app.py", bare, env, logs)
+        for s in servers.values():
+            s.wait_ready()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                result = {"expected": n, "warmup": {}, "counted": {}, "loads": {k: [] for k in servers}}
+                for k, s in servers.items():
+                    seconds, counted = warm_and_count(browser, s.url, n, 600)
+                    result["warmup"][k], result["counted"][k] = seconds, counted
+                    print(f"  [browser {scale}] {k}: warm-up load {seconds:.2f}s, {counted} charts drawn", flush=True)
+                meter = CpuMeter(servers)
+                for i in range(loads):
+                    for k, s in servers.items():
+                        result["loads"][k].append(load_once(browser, s.url, n, 300, meter, k))
+                print(f"  [browser {scale}] " + ", ".join(
+                    f"{k}: " + " ".join(f"{r['wall']:.2f}" for r in v) + "s" for k, v in result["loads"].items()),
+                    flush=True)
+            finally:
+                browser.close()
+    finally:
+        for s in servers.values():
+            s.stop()
+    return result
+
+
+def print_browser(results: dict[str, dict], runs: dict[str, dict], loads: int) -> None:
+    print(f"\n== 总览 first render in Chromium: page.goto → every chart drawn, no run indicator; "
+          f"median of {loads} fresh loads (s) ==")
+    print(f"  {'scale':6} {'charts':>6} {'app':>7} {'bare':>7} {'app ÷ bare':>10}   {'server cpu app, bare':>20}   "
+          f"{'browser cpu app, bare':>21}   {'warm-up load app, bare':>22}")
+    for scale, r in results.items():
+        m = {k: {f: statistics.median(x[f] for x in v) for f in ("wall", "js", "server_cpu", "browser_cpu")}
+             for k, v in r["loads"].items()}
+        app, bare = m["app"]["wall"], m["bare"]["wall"]
+        mark = f"  ◀ > {GOAL_BROWSER_RATIO:g}" if app / bare > GOAL_BROWSER_RATIO else ""
+        print(f"  {scale:6} {r['expected']:6} {app:7.2f} {bare:7.2f} {app / bare:10.2f}   "
+              f"{m['app']['server_cpu']:13.2f}, {m['bare']['server_cpu']:5.2f}   "
+              f"{m['app']['browser_cpu']:14.2f}, {m['bare']['browser_cpu']:5.2f}   "
+              f"{r['warmup']['app']:15.2f}, {r['warmup']['bare']:5.2f}{mark}")
+        if r["counted"]["app"] != r["expected"] or r["counted"]["bare"] != r["expected"]:
+            print(f"    note: charts drawn after settling — app {r['counted']['app']}, bare {r['counted']['bare']}, "
+                  f"expected {r['expected']}")
+        for k in ("app", "bare"):
+            marks = {f: statistics.median(x[f] for x in r["loads"][k]) for f in ("content", "container", "drawn")}
+            print(f"    loads {k + ':':5} " + "  ".join(f"{x['wall']:.2f}" for x in r["loads"][k])
+                  + f"   browser clock (median): first element {marks['content']:.2f}, first chart container "
+                    f"{marks['container']:.2f}, first chart drawn {marks['drawn']:.2f}, all {m[k]['js']:.2f}")
+        data = runs[scale]
+        app_warm, bare_warm = med(data["pages"][0]["warm"]), med(data["bare"]["warm"])
+        print(f"    the script alone (AppTest, warm): 总览 {app_warm:.2f}, bare {bare_warm:.2f} "
+              f"(difference {app_warm - bare_warm:.2f} of the {app - bare:.2f} s between the loads)")
+    print("  (server cpu: the Streamlit process during the load; browser cpu: Chromium and Playwright's driver)")
+
+
+# ================================================================ main
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--demo", type=Path, help="an existing demo.duckdb to copy (never modified)")
+    parser.add_argument("--group", type=Path, help="an existing group-scale database to copy instead of generating")
+    parser.add_argument("--keep", type=Path, help="folder to keep the databases in and reuse them from")
+    parser.add_argument("--reps", type=int, default=3, help="warm AppTest runs per page (median)")
+    parser.add_argument("--loads", type=int, default=3, help="fresh browser loads per server (median)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser comparison")
+    parser.add_argument("--no-browser-group", action="store_true", help="browser comparison at demo scale only")
+    parser.add_argument("--scale", choices=("demo", "group"), help=argparse.SUPPRESS)   # subprocess mode
+    parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.scale:
+        print(json.dumps(measure_scale(args.scale, args.home, args.reps), ensure_ascii=False))
+        return
+
+    started = time.perf_counter()
+    import duckdb
+    import streamlit
+
+    print(f"python {sys.version.split()[0]}, streamlit {streamlit.__version__}, duckdb {duckdb.__version__}; "
+          f"{load_note()}")
+    tmp = None
+    if args.keep:
+        folder = args.keep.resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="app_bench_")
+        folder = Path(tmp.name)
+    logs = folder / "logs"
+    logs.mkdir(exist_ok=True)
+    try:
+        demo_home = prepare_demo(folder, args.demo)
+        group_home = prepare_group(folder, args.group)
+        imported = check_real(group_home / "dangjian.duckdb")
+        print(f"group: {imported:,} imports with status 'imported' → the app shows it as real data")
+        if not imported:
+            raise SystemExit("group database has no imported rows: the app would show the demo instead")
+
+        print(f"\nAppTest, {len(pages_from_dashboard())} pages × (1 cold + {args.reps} warm) per scale, "
+              f"one subprocess per scale…", flush=True)
+        fresh_demo_state(demo_home)
+        demo = run_scale("demo", demo_home, args.reps, logs)
+        group = run_scale("group", group_home, args.reps, logs)
+        print_pages(demo, group, args.reps)
+        print(f"\n  ({load_note()})")
+
+        if not args.no_browser:
+            print(f"\nbrowser: app and bare page served side by side, {args.loads} loads each…", flush=True)
+            browser = {}
+            fresh_demo_state(demo_home)
+            figures = {"demo": demo["pages"][0]["figures"], "group": group["pages"][0]["figures"]}
+            homes = {"demo": demo_home, "group": group_home}
+            for scale in ("demo",) if args.no_browser_group else ("demo", "group"):
+                browser[scale] = browser_compare(scale, homes[scale], figures[scale], folder, logs, args.loads)
+            print_browser(browser, {"demo": demo, "group": group}, args.loads)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    print(f"\n{load_note()}")
+    print(f"benchmark took {time.perf_counter() - started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
