@@ -1,43 +1,42 @@
-"""班组党建看板 — entry point: `streamlit run dashboard.py`."""
+"""班组党建看板 — `streamlit run dashboard.py`.
+
+Page config, who is signed in, the shared filters, then the chosen page.
+"""
 import streamlit as st
 
-from lib.config import default_db_path, demo_db_path
-from lib.importer import history
-from lib.status import table_overview
-from lib.store import Store
+from lib import ui
 
-st.set_page_config(page_title="班组党建看板", page_icon="🚩", layout="wide")
+st.set_page_config(page_title="班组党建看板", page_icon=":material/flag:", layout="wide")
 
+PAGES = {
+    "": [st.Page("pages/overview_page.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True)],
+    "三个加力": [
+        st.Page("pages/development_page.py", title="发展党员", icon=":material/person_add:", url_path="development"),
+        st.Page("pages/coverage_page.py", title="党员覆盖", icon=":material/groups:", url_path="coverage"),
+    ],
+    "三个动作": [
+        st.Page("pages/model_posts_page.py", title="党员示范岗", icon=":material/lightbulb:", url_path="model-posts"),
+        st.Page("pages/zones_page.py", title="党员责任区", icon=":material/map:", url_path="zones"),
+        st.Page("pages/pairs_talks_page.py", title="包保谈心", icon=":material/forum:", url_path="pairs"),
+        st.Page("pages/problems_page.py", title="问题台帐", icon=":material/assignment:", url_path="problems"),
+    ],
+    "三个体系": [
+        st.Page("pages/scores_page.py", title="比学争优", icon=":material/trending_up:", url_path="scores"),
+        st.Page("pages/team_building_page.py", title="班组建设", icon=":material/diversity_3:", url_path="team-building"),
+    ],
+    "数据": [
+        st.Page("pages/upload_page.py", title="数据上传", icon=":material/upload_file:", url_path="upload"),
+        st.Page("pages/submissions_page.py", title="报送情况", icon=":material/fact_check:", url_path="submissions"),
+        st.Page("pages/definitions_page.py", title="指标口径", icon=":material/menu_book:", url_path="definitions"),
+    ],
+}
 
-@st.cache_resource(max_entries=2)
-def load_store(path: str) -> Store:
-    return Store.shared(path)
-
-
-def active_store() -> tuple[Store, bool]:
-    """Real data once any is imported; until then the separate demo database."""
-    real = load_store(str(default_db_path()))
-    if real.has_data() or not demo_db_path().exists():
-        return real, False
-    return load_store(str(demo_db_path())), True
-
-
-store, is_demo = active_store()
-st.title("班组党建看板")
+# File names deliberately differ from the URL paths: Streamlit's legacy pages/ discovery would
+# otherwise run a page script on its own, without this entry script, on the first run of a
+# process (and on every AppTest rerun) when the URL names that page.
+page = st.navigation(PAGES)
+store, is_demo = ui.get_store()
 if is_demo:
-    st.warning("当前显示的是**演示数据**（虚构的人员和班组）。导入真实报表后自动切换到真实数据。", icon="🧪")
-
-st.subheader("已导入的报表")
-overview = table_overview(store)
-if overview["行数"].sum() == 0:
-    st.info("还没有导入任何报表。可用命令 `python -m lib.cli template` 生成模板，"
-            "填好后用 `python -m lib.cli import 文件.xlsx` 导入。")
-else:
-    st.dataframe(overview, hide_index=True, width="stretch")
-
-st.subheader("导入记录")
-log = history(store)
-if log.empty:
-    st.caption("暂无导入记录")
-else:
-    st.dataframe(log, hide_index=True, width="stretch")
+    st.sidebar.warning("演示数据：人员和班组均为虚构。导入真实报表后自动切换。", icon=":material/science:")
+st.session_state["filter"] = ui.sidebar_filters()
+ui.run_page(page)

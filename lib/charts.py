@@ -76,13 +76,16 @@ def _layout(fig: go.Figure, title: str = "", height: int = 380, legend: bool = F
         title={"text": title, "font": {"size": 18}, "x": 0, "xanchor": "left"} if title else None,
         font={"family": FONT, "size": 15, "color": "#262626"},
         paper_bgcolor="white", plot_bgcolor="white", height=height,
-        margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 10},
+        margin={"l": 20, "r": 30, "t": 60 if title else 24, "b": 30},
         showlegend=legend, legend={"orientation": "h", "y": -0.18, "x": 0},
         hoverlabel={"font": {"family": FONT, "size": 14}},
         separators=".,",
     )
-    fig.update_xaxes(showgrid=False, linecolor=GREY_LIGHT, tickfont={"size": 14})
-    fig.update_yaxes(gridcolor="#EEEEEE", zerolinecolor=GREY_LIGHT, tickfont={"size": 14})
+    # automargin: long Chinese unit names and axis titles must never be clipped.
+    fig.update_xaxes(showgrid=False, linecolor=GREY_LIGHT, tickfont={"size": 14}, automargin=True,
+                     title_standoff=12)
+    fig.update_yaxes(gridcolor="#EEEEEE", zerolinecolor=GREY_LIGHT, tickfont={"size": 14}, automargin=True,
+                     title_standoff=12)
     return fig
 
 
@@ -96,6 +99,12 @@ def empty_figure(message: str = "无数据") -> go.Figure:
 
 def month_label(month) -> str:
     return f"{month.year}年{month.month}月"
+
+
+def quarter_label(quarter) -> str:
+    """'2024Q2' → 2024年第2季度 (anything else unchanged)."""
+    match = re.fullmatch(r"(\d{4})Q([1-4])", str(quarter))
+    return f"{match[1]}年第{match[2]}季度" if match else str(quarter)
 
 
 def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, goal: float | None = None,
@@ -131,10 +140,12 @@ def ratio_bars(frame: pd.DataFrame, label: str, n: str, N: str, title: str, valu
     colors = [RED if (highlight is None or v == highlight) else GREY_LIGHT for v in data[label]]
     fig = go.Figure(go.Bar(
         y=data[label], x=data["share"], orientation="h", marker={"color": colors},
-        text=[f"{s:.0%}（{a}/{b}）" for s, a, b in zip(data["share"], data[n], data[N])], textposition="auto",
+        # Text outside the bar: a 0% bar still shows its 0/N.
+        text=[f"{s:.0%}（{a}/{b}）" for s, a, b in zip(data["share"], data[n], data[N])], textposition="outside",
+        cliponaxis=False,
         customdata=data[[n, N]].values,
         hovertemplate="%{y}<br>" + value_title + "：%{x:.1%}<br>%{customdata[0]} / %{customdata[1]}<extra></extra>"))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1.05], title=value_title)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.3], tickvals=[0, 0.25, 0.5, 0.75, 1], title=value_title)
     fig.update_yaxes(type="category")
     return _layout(fig, title, height=max(260, 48 * len(data) + 80))
 
@@ -151,6 +162,23 @@ def count_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_ti
     fig.update_xaxes(title=value_title, rangemode="tozero")
     fig.update_yaxes(type="category")
     return _layout(fig, title, height=max(240, 40 * len(data) + 80))
+
+
+def ordered_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_title: str,
+                 n: str | None = None, color: str = RED) -> go.Figure:
+    """Values per step in the frame's own order, first row on top (e.g. median days between
+    development stages); rows without a value are left out; `n` (people) on hover."""
+    data = frame.dropna(subset=[value])
+    if data.empty:
+        return empty_figure()
+    data = data.iloc[::-1]  # horizontal bars draw bottom-up
+    hover = "%{y}<br>" + value_title + "：%{x:.1f}" + ("<br>人数：%{customdata}" if n else "") + "<extra></extra>"
+    fig = go.Figure(go.Bar(y=data[label].astype(str), x=data[value], orientation="h", marker={"color": color},
+                           text=[f"{v:g}" for v in data[value]], textposition="auto",
+                           customdata=data[n] if n else None, hovertemplate=hover))
+    fig.update_xaxes(title=value_title, rangemode="tozero")
+    fig.update_yaxes(type="category")
+    return _layout(fig, title, height=max(240, 48 * len(data) + 80))
 
 
 def funnel(stages: list[str], counts: list[int], title: str) -> go.Figure:
@@ -176,9 +204,9 @@ def heatmap(frame: pd.DataFrame, row: str, col: str, value: str, title: str, val
         z=grid.values.astype(float), x=columns, y=list(grid.index), colorscale=[list(c) for c in colors],
         zmin=0, zmax=zmax, xgap=2, ygap=2, text=labels.values, texttemplate="%{text}" if text else None,
         hovertemplate="%{y} · %{x}<br>" + value_title + "：%{text}<extra></extra>", showscale=False))
-    fig.update_xaxes(type="category", side="top")
+    fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
-    return _layout(fig, title, height=max(260, 30 * len(grid.index) + 110))
+    return _layout(fig, title, height=max(260, 30 * len(grid.index) + 130))
 
 
 def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, y_title: str,
@@ -207,11 +235,38 @@ def diverging_bars(frame: pd.DataFrame, label: str, value: str, title: str, valu
     data = frame.sort_values(value, kind="stable")
     fig = go.Figure(go.Bar(y=data[label], x=data[value], orientation="h",
                            marker={"color": [RED if v > 0 else GREY for v in data[value]]},
-                           text=[f"{v:+d}" for v in data[value].astype(int)], textposition="auto",
+                           text=[f"{v:+d}" for v in data[value].astype(int)], textposition="outside",
+                           textangle=0, cliponaxis=False,
                            hovertemplate="%{y}<br>" + value_title + "：%{x:+d}<extra></extra>"))
     fig.update_xaxes(title=value_title, zeroline=True)
     fig.update_yaxes(type="category")
     return _layout(fig, title, height=max(260, 34 * len(data) + 80))
+
+
+def joined_labels(frame: pd.DataFrame, columns: list[str], sep: str = "·") -> pd.Series:
+    """One label per row from several columns (e.g. 队·班组·姓名), for a chart's category axis."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
+    return frame[columns].astype(str).agg(sep.join, axis=1)
+
+
+def stacked_counts(frame: pd.DataFrame, x: str, value: str, group: str, title: str, value_title: str,
+                   x_title: str = "") -> go.Figure:
+    """Counts per period (x, e.g. 年度) stacked by a category (e.g. 授予单位), each part's count on hover."""
+    if frame.empty:
+        return empty_figure()
+    fig = go.Figure()
+    for i, name in enumerate(natural_sorted(frame[group].astype(str).unique())):
+        part = frame[frame[group].astype(str) == name]
+        fig.add_trace(go.Bar(x=part[x].astype(str), y=part[value], name=name,
+                             marker={"color": CATEGORY[i % len(CATEGORY)]}, text=part[value], textposition="inside",
+                             textangle=0,
+                             hovertemplate=f"{name} · %{{x}}<br>{value_title}：%{{y}}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", title=x_title or None,
+                     categoryorder="array", categoryarray=natural_sorted(frame[x].astype(str).unique()))
+    fig.update_yaxes(title=value_title, rangemode="tozero")
+    return _layout(fig, title, legend=True)
 
 
 AGE_BINS = ((0, 7, "7天内"), (8, 30, "8–30天"), (31, 60, "31–60天"), (61, 90, "61–90天"), (91, 10**6, "90天以上"))

@@ -42,3 +42,6 @@ COLUMN_LABELS = {
     "activist_on": "确定积极分子时间", "candidate_on": "确定发展对象时间", "days": "间隔天数",
     "sheet": "报表", "period": "期间", "loaded": "已报送", "rows": "行数", "imported_at": "导入时间",
 }
+
+# Values of blank_team_trend.changes["change"].
+CHANGE_LABELS = {"newly_covered": "新消除空白", "newly_blank": "新出现空白"}

@@ -143,6 +143,18 @@ def current_filter() -> Filter:
     return st.session_state["filter"]
 
 
+def reset_filters() -> None:
+    """Forget the chosen 队/班组/months (session and URL): the next run starts from the default view.
+
+    For when the app switches between demo and real data, whose units and months differ.
+    """
+    for key in ("filter_units", "filter_teams", "filter_start", "filter_end"):
+        st.session_state.pop(key, None)
+    for key in ("unit", "team", "from", "to"):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
 # ---------------------------------------------------------------- page frame
 
 def scope_text(f: Filter, data_month: dt.date | None = None) -> str:
@@ -165,6 +177,21 @@ def pct(value: float | None) -> str:
     return "无数据" if value is None else f"{value:.1%}"
 
 
+def percent_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy with the given share columns (0–1) as text, 17.2% (无数据 where there is no base)."""
+    out = frame.copy()
+    for col in columns:
+        out[col] = [pct(None if pd.isna(v) else float(v)) for v in out[col]]
+    return out
+
+
+def quarter_filter(f: Filter, quarter: str) -> Filter:
+    """The same 队/班组 as `f`, its months narrowed to one quarter ('2024Q2'); previous() is the quarter before."""
+    year, number = (int(x) for x in str(quarter).split("Q"))
+    start = dt.date(year, 3 * number - 2, 1)
+    return Filter(f.units, f.teams, start, metrics.add_months(start, 2))
+
+
 def kpi(label: str, value, previous=None, help: str | None = None, lower_is_better: bool = False,
         unit: str = "") -> None:
     """A KPI card: a Ratio shows its percentage with n/N under it; delta against the previous period."""
@@ -172,20 +199,21 @@ def kpi(label: str, value, previous=None, help: str | None = None, lower_is_bett
         shown, caption = pct(value.value), (f"{value.n} / {value.N}" if value.N else "分母为 0")
         now = value.value
         before = previous.value if isinstance(previous, Ratio) else None
-        delta = None if now is None or before is None else f"{(now - before) * 100:+.1f} 个百分点"
+        diff = None if now is None or before is None else round((now - before) * 100, 1)
+        delta = None if diff is None else f"{diff:+.1f} 个百分点"
     else:
         shown = "无数据" if value is None else (f"{value:.1f}" if isinstance(value, float) else f"{value}") + unit
         caption = None
-        delta = None if value is None or previous is None else _count_delta(value - previous, unit)
-    st.metric(label, shown, delta, help=help, delta_color="inverse" if lower_is_better else "normal", border=True)
+        diff = None if value is None or previous is None else value - previous
+        if isinstance(diff, float):
+            diff = round(diff, 1)
+        delta = None if diff is None else (f"{diff:+.1f}" if isinstance(diff, float) else f"{diff:+d}") + unit
+    flat = diff == 0
+    st.metric(label, shown, "与上期持平" if flat else delta, help=help, border=True,
+              delta_color="off" if flat else ("inverse" if lower_is_better else "normal"),
+              delta_arrow="off" if flat else "auto")
     if caption:
         st.caption(caption)
-
-
-def _count_delta(diff, unit: str) -> str:
-    if isinstance(diff, float):
-        return f"{diff:+.1f}{unit}"
-    return f"{diff:+d}{unit}"
 
 
 def kpi_row(cards: list[dict]) -> None:
@@ -216,7 +244,7 @@ def table(frame: pd.DataFrame, file_name: str, columns: dict[str, str] | None = 
         st.caption(empty)
         return
     shown = labelled(frame, columns)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")  # missing values: empty, not "None"
     st.download_button("下载 Excel", xlsx_bytes({file_name: shown}), file_name=f"{file_name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=key or f"download-{file_name}", icon=":material/download:")

@@ -1,0 +1,40 @@
+"""指标口径: how every figure is computed (docs/指标口径.md) and what each sheet must contain
+(docs/报表说明.md, generated from the sheet declarations)."""
+import streamlit as st
+
+from lib.config import ROOT
+
+DOCS = ROOT / "docs"
+
+
+def _doc(name: str) -> str | None:
+    """A document's text without its top heading and the generator's note (the tab names it)."""
+    try:
+        text = (DOCS / name).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    lines = text.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    # One heading level down: the page title is the h1, the tabs name the documents.
+    return "\n".join("#" + line if line.startswith("#") else line
+                     for line in lines if not line.startswith("本文件由"))
+
+
+st.title("指标口径与报表说明")
+st.caption("看板上每个数字怎么算、各队报表怎么填。两份说明与程序使用同一套定义。")
+
+definitions_tab, sheets_tab = st.tabs(["指标口径", "报表说明"])
+with definitions_tab:
+    text = _doc("指标口径.md")
+    if text:
+        st.markdown(text)
+    else:
+        st.info("指标口径说明缺失，请联系管理员。")
+with sheets_tab:
+    st.page_link("pages/upload_page.py", label="下载报表模板、上传报表：数据上传", icon=":material/upload_file:")
+    text = _doc("报表说明.md")
+    if text:
+        st.markdown(text)
+    else:
+        st.info("报表说明缺失，请联系管理员。")

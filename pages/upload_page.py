@@ -1,0 +1,422 @@
+"""数据上传: choose files → see what each would do (and what is wrong) → confirm → result.
+
+Uploads always go to the real database, never the demo one. Each file is checked on its own and
+imported on its own (all of it or nothing). Previews are kept per file content in the session, so
+the page's reruns neither re-read files nor import anything twice. Below: the blank template, the
+sheet documentation and the import log with undo.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+import pandas as pd
+import streamlit as st
+
+from lib import ui
+from lib.clean import clean_org
+from lib.export import xlsx_bytes
+from lib.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, UndoRefused, history, import_file,
+                          is_database_busy, preview, undo)
+from lib.parse import CONTEXT_LABELS, infer_context
+from lib.problems import ERROR, Problem, problems_frame
+from lib.sheet_docs import DOC_PATH
+from lib.status import known_units
+from lib.template import template_bytes
+
+log = logging.getLogger("dangjian")
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_TYPES = ["xlsx", "xlsm", "xls", "et", "csv"]
+CONTEXT_ORDER = ("unit", "month", "quarter", "year")
+BUSY_MESSAGE = "数据库正被其他操作占用，请稍后再试"
+
+state = st.session_state
+state.setdefault("upload_previews", {})   # (hash, context json, data version) → FileResult
+state.setdefault("upload_done", {})       # (hash, context json) → FileResult of the import
+state.setdefault("upload_last", [])       # keys of upload_done from the last confirm, in order
+state.setdefault("upload_round", 0)       # bumped to empty the file uploader
+state.setdefault("upload_flash", None)    # (kind, message) shown once after a rerun
+state.setdefault("upload_units", {})      # file hash → the 队 offered for it (fixed, so its input stays put)
+
+real = ui.real_store()
+_, showing_demo = ui.get_store()
+
+
+# ---------------------------------------------------------------- helpers
+
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+    file_hash: str
+    context: dict[str, str]
+    needed: list[str]          # context the file itself does not give (队, 月份 …)
+    result: FileResult
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.file_hash, _context_json(self.context)
+
+
+def _context_json(context: dict[str, str]) -> str:
+    return json.dumps(context, sort_keys=True, ensure_ascii=False)
+
+
+def _failed(name: str, message: str, hint: str = "") -> FileResult:
+    result = FileResult(file_name=name, status=REJECTED)
+    result.problems.append(Problem(ERROR, message, hint, name))
+    return result
+
+
+def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], version: tuple) -> FileResult:
+    """preview(), once per file content, context and data version (reruns reuse it)."""
+    key = (file_hash, _context_json(context), version)
+    cache = state.upload_previews
+    if key not in cache:
+        try:
+            cache[key] = preview(real, data, name, context or None)
+        except Exception as exc:  # noqa: BLE001 — the page must never fail on a file
+            log.exception("preview of %s failed", name)
+            cache[key] = _failed(name, BUSY_MESSAGE if is_database_busy(exc) else "检查这个文件时出现意外问题，已记录",
+                                 "请稍后重试；如仍出现，请联系管理员")
+    return cache[key]
+
+
+def _known_units() -> list[str]:
+    try:
+        return known_units(real)
+    except Exception:  # noqa: BLE001 — offering no choices is fine; typing the 队 still works
+        return []
+
+
+def _period_options(kind: str) -> list[str]:
+    today = dt.date.today()
+    if kind == "month":
+        return [f"{y}年{m}月" for y, m in ((today.year - (i + 12 - today.month) // 12,
+                                           (today.month - 1 - i) % 12 + 1) for i in range(36))]
+    if kind == "quarter":
+        q = (today.month - 1) // 3
+        names = "一二三四"
+        return [f"{today.year - (i + 3 - q) // 4}年第{names[(q - i) % 4]}季度" for i in range(12)]
+    return [f"{today.year - i}年" for i in range(10)]
+
+
+def _context_inputs(file_hash: str, needed: list[str], units: list[str]) -> dict[str, str]:
+    """Ask for the 队 / period the file does not name; returns the values understood so far."""
+    st.markdown(":orange[**文件中没有注明下列信息，请补充后再检查：**]")
+    context = {}
+    for col, kind in zip(st.columns(len(needed)), needed):
+        key = f"upload-ctx-{file_hash[:16]}-{kind}"
+        with col:
+            if kind == "unit":
+                if units:
+                    value = st.selectbox("这份文件属于哪个队", units, index=None, key=key, accept_new_options=True,
+                                         placeholder="选择或输入队名")
+                else:
+                    value = st.text_input("这份文件属于哪个队", key=key, placeholder="如 综采队")
+                cleaned = clean_org(value).value if value else None
+                if value and not cleaned:
+                    st.error("队名不能为空")
+                elif cleaned:
+                    context["unit"] = cleaned
+            else:
+                what = CONTEXT_LABELS[kind]
+                example = {"month": "2024年6月 或 2024-06", "quarter": "2024年第二季度 或 2024Q2",
+                           "year": "2024年"}[kind]
+                value = st.selectbox(f"数据所属{what}", _period_options(kind), index=None, key=key,
+                                     accept_new_options=True, placeholder=f"选择或输入，如 {example}")
+                understood = infer_context([str(value)], "", "").get(kind) if value else None
+                if value and not understood:
+                    st.error(f"无法识别“{value}”，请写成 {example}")
+                elif understood:
+                    context[kind] = understood
+    return context
+
+
+def _problems(problems: list[Problem]) -> pd.DataFrame:
+    frame = problems_frame(problems)
+    frame["行号"] = ["" if pd.isna(r) else str(int(r)) for r in frame["行号"]]  # blank, not "None", for the file
+    return frame
+
+
+def _sheets_frame(result: FileResult) -> pd.DataFrame:
+    loaded = "将导入行数" if result.status == READY else "数据行数"
+    rows = []
+    for r in result.sheet_rows():
+        scope = r["scope"] or []
+        rows.append({
+            "工作表": r["sheet"], "报表类型": r["type"] or "—",
+            "范围": "、".join(scope[:6]) + (f" 等 {len(scope)} 项" if len(scope) > 6 else ""),
+            "读取行数": r["rows_read"], loaded: r["rows_loaded"], "剔除行数": r["rows_dropped"],
+            "剔除原因": "、".join(f"{k} {v} 行" for k, v in r["dropped"].items()),
+            "说明": r["skipped"]})
+    return pd.DataFrame(rows, columns=["工作表", "报表类型", "范围", "读取行数", loaded, "剔除行数", "剔除原因",
+                                       "说明"])
+
+
+def _md(text: str) -> str:
+    for ch in "\\*_[]`<>#|~$":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _problem_tables(result: FileResult, key: str, show_errors: bool = True) -> None:
+    errors, warnings = (result.errors if show_errors else []), result.warnings
+    if errors:
+        st.markdown(f"**错误（{len(errors)} 处，须改正后重新上传）**")
+        st.dataframe(_problems(errors), hide_index=True, width="stretch")
+    if warnings:
+        with st.expander(f"提醒（{len(warnings)} 条，不影响导入，请核对）"):
+            st.dataframe(_problems(warnings), hide_index=True, width="stretch")
+    if errors or warnings:
+        frame = _problems(result.all_problems)
+        st.download_button("下载错误清单", lambda: xlsx_bytes({"错误清单": frame}),
+                           file_name=f"{Path(result.file_name).stem}_错误清单.xlsx", mime=XLSX_MIME,
+                           key=f"problems-{key}", icon=":material/download:", on_click="ignore")
+
+
+def _result_message(result: FileResult) -> None:
+    if result.status == IMPORTED:
+        st.success(f"{result.summary}（第 {result.import_id} 次导入）", icon=":material/check_circle:")
+        lines = [r.text.replace("将替换", "已替换", 1).replace("将新增", "已新增", 1) for r in result.replacements]
+        if lines:
+            st.markdown("\n".join(f"- {_md(t)}" for t in lines))
+    elif result.status == UNCHANGED:
+        st.info(result.summary, icon=":material/info:")
+    else:
+        st.error(result.summary, icon=":material/error:")
+
+
+def _show_preview(item: Upload, index: int) -> None:
+    result = item.result
+    only_context = bool(result.missing_context) and all(
+        "不知道这张表属于哪个" in p.message for p in result.errors)
+    if result.status == READY:
+        st.success(result.summary, icon=":material/task_alt:")
+    elif result.status == UNCHANGED:
+        st.info(result.summary, icon=":material/info:")
+    elif only_context:
+        st.warning("请先补充上面缺少的" + "、".join(CONTEXT_LABELS[c] for c in CONTEXT_ORDER
+                                                 if c in result.missing_context)
+                   + "，再检查这个文件", icon=":material/edit_note:")
+    else:
+        st.error(f"{result.file_name}：有 {len(result.errors)} 处错误，这个文件不能导入，数据库不会有任何改动。"
+                 "请按下表修改后重新上传。", icon=":material/error:")
+    if result.sheets:
+        st.dataframe(_sheets_frame(result), hide_index=True, width="stretch")
+    if result.status == READY and result.replacements:
+        lines = []
+        for r in result.replacements:
+            lines.append(f"- :orange[{_md(r.text)}]" if r.existing_rows else f"- {_md(r.text)}")
+        st.markdown("\n".join(lines))
+    # While only the 队/period is missing, the inputs above say so: no error table for it.
+    _problem_tables(result, f"{index}-{item.file_hash[:12]}", show_errors=not only_context)
+
+
+def _last_summary() -> None:
+    """The outcome of the last confirm, file by file (kept across reruns)."""
+    results = [state.upload_done[k] for k in state.upload_last if k in state.upload_done]
+    if not results:
+        return
+    counts = {s: sum(r.status == s for r in results) for s in (IMPORTED, UNCHANGED, REJECTED)}
+    with st.container(border=True):
+        st.markdown(f"**导入结果**：共 {len(results)} 个文件，已导入 {counts[IMPORTED]} 个，"
+                    f"未变化 {counts[UNCHANGED]} 个，被拒绝 {counts[REJECTED]} 个。")
+        for result in results:
+            icon = {IMPORTED: ":green[:material/check_circle:]", UNCHANGED: ":blue[:material/info:]"}.get(
+                result.status, ":red[:material/error:]")
+            number = f"（第 {result.import_id} 次导入）" if result.status == IMPORTED else ""
+            st.markdown(f"{icon} {_md(result.summary)}{number}")
+        left, right = st.columns(2)
+        left.page_link("pages/submissions_page.py", label="查看报送情况", icon=":material/fact_check:")
+        right.page_link("pages/overview_page.py", label="查看总览", icon=":material/dashboard:")
+
+
+def _switch_view_if_needed(was_demo: bool) -> None:
+    """Demo ↔ real: the units and months differ, so start from the default view."""
+    _, now_demo = ui.get_store()
+    if now_demo != was_demo:
+        ui.reset_filters()
+
+
+# ---------------------------------------------------------------- page
+
+st.title("数据上传")
+st.caption("上传各队报送的 Excel/WPS/CSV 报表：先检查，确认后导入。每个文件单独导入——要么整份导入，要么不做任何改动；"
+           "导入后可在下方“导入记录”中撤销。")
+if showing_demo:
+    st.info("看板当前显示的是**演示数据**。这里上传的文件导入**正式数据库**，不会与演示数据混在一起；"
+            "第一次导入成功后，看板自动切换为正式数据。", icon=":material/science:")
+
+flash = state.upload_flash
+if flash:
+    state.upload_flash = None
+    getattr(st, flash[0])(flash[1])
+
+st.subheader("① 选择文件")
+files = st.file_uploader("选择要上传的报表文件（可多选）", type=FILE_TYPES, accept_multiple_files=True,
+                         key=f"upload-files-{state.upload_round}",
+                         help="支持 Excel（.xlsx、.xlsm、.xls）、WPS 表格（.et）和 CSV。一个文件可以包含多张报表。")
+
+uploads: list[Upload] = []
+duplicates: list[str] = []
+if files:
+    version = ui.data_version(real)
+    units = _known_units()
+    seen: dict[str, str] = {}
+    for f in files:
+        name = PurePath(f.name).name or "未命名文件"
+        try:
+            data = f.getvalue()
+        except Exception:  # noqa: BLE001
+            log.exception("reading upload %s failed", name)
+            data = b""
+        file_hash = hashlib.sha256(data).hexdigest()
+        if file_hash in seen:
+            duplicates.append(f"{name}（与 {seen[file_hash]} 内容相同）")
+            continue
+        seen[file_hash] = name
+        uploads.append(Upload(name, data, file_hash, {}, [], _preview(data, name, file_hash, {}, version)))
+    # Keep only what is still needed in the session.
+    wanted = {u.file_hash for u in uploads}
+    for key in [k for k in state.upload_previews if k[0] not in wanted or k[2] != version]:
+        del state.upload_previews[key]
+
+if uploads:
+    st.subheader("② 检查结果")
+    if duplicates:
+        st.warning("以下文件重复选择，只检查一次：" + "；".join(duplicates), icon=":material/content_copy:")
+    for i, item in enumerate(uploads):
+        with st.container(border=True):
+            st.markdown(f"**{i + 1}. {_md(item.name)}**")
+            base = item.result
+            item.needed = [c for c in CONTEXT_ORDER if c in base.missing_context]
+            if item.needed:
+                offered = state.upload_units.setdefault(item.file_hash, units)
+                item.context = _context_inputs(item.file_hash, item.needed, offered)
+                if item.context:
+                    item.result = _preview(item.data, item.name, item.file_hash, item.context, version)
+            done = state.upload_done.get(item.key)
+            if done is not None:
+                _result_message(done)
+                if done.status == REJECTED:
+                    _problem_tables(done, f"done-{i}-{item.file_hash[:12]}")
+                continue
+            _show_preview(item, i)
+
+    ready = [u for u in uploads if u.result.status == READY and u.key not in state.upload_done]
+    blocked = [u for u in uploads if u.result.status == REJECTED and u.key not in state.upload_done]
+    st.subheader("③ 确认导入")
+    if ready:
+        note = f"将导入 {len(ready)} 个文件。"
+        if blocked:
+            note += f"有错误或缺少信息的 {len(blocked)} 个文件不会导入。"
+        st.caption(note + "导入时逐个文件写入数据库，每个文件要么整份成功，要么不做任何改动。")
+    elif all(u.key in state.upload_done for u in uploads):
+        st.caption("所选文件都已处理。")
+    else:
+        st.caption("没有可以导入的文件：请先改正错误、补充缺少的信息，或选择新的文件。")
+    if st.button(f"确认导入 {len(ready)} 个文件" if ready else "确认导入", type="primary", disabled=not ready,
+                 key="upload-confirm", icon=":material/upload:"):
+        was_demo = showing_demo
+        user = ui.signed_in_user()
+        last = []
+        progress = st.progress(0.0, text="准备导入…")
+        with st.status(f"正在导入 {len(ready)} 个文件…", expanded=True) as box:
+            for n, item in enumerate(ready):
+                progress.progress(n / len(ready), text=f"正在导入第 {n + 1}/{len(ready)} 个：{item.name}")
+                if item.key in state.upload_done:  # never twice, whatever reruns happen
+                    continue
+                try:
+                    # The file is parsed again here (cheap): passing the preview's result would repeat
+                    # its checks against the database and log every 名册 warning twice.
+                    result = import_file(real, item.data, item.name, user, item.context or None)
+                except Exception as exc:  # noqa: BLE001
+                    log.exception("import of %s failed", item.name)
+                    result = _failed(item.name, BUSY_MESSAGE if is_database_busy(exc)
+                                     else "导入这个文件时出现意外问题，数据库未做改动（已记录）",
+                                     "请稍后重试；如仍出现，请联系管理员")
+                state.upload_done[item.key] = result
+                last.append(item.key)
+                box.write(result.summary)
+            progress.progress(1.0, text="导入完成")
+            box.update(label="导入完成", state="complete", expanded=False)
+        state.upload_last = last
+        ui.clear_caches()
+        _switch_view_if_needed(was_demo)
+        st.rerun()
+    _last_summary()
+    if state.upload_done:
+        if st.button("清空已选文件，继续上传", key="upload-clear", icon=":material/restart_alt:"):
+            state.upload_round += 1
+            state.upload_previews.clear()
+            state.upload_done.clear()   # the import log (UNCHANGED) guards from here on
+            state.upload_units.clear()
+            state.upload_last = []
+            st.rerun()
+
+# ---------------------------------------------------------------- template and documentation
+
+st.divider()
+st.subheader("报表模板")
+st.caption("模板中每种报表一张工作表，表头、下拉选项和填表说明齐全。各队按模板填报，检查最顺利。")
+st.download_button("下载报表模板（报表模板.xlsx）", template_bytes, file_name="报表模板.xlsx", mime=XLSX_MIME,
+                   key="download-template", icon=":material/download:", on_click="ignore")
+with st.expander("各报表的列和填写要求（报表说明）"):
+    try:
+        text = DOC_PATH.read_text(encoding="utf-8")
+        st.markdown("\n".join(line for line in text.splitlines()
+                              if not line.startswith("本文件由") and line != "# 报表说明"))
+    except OSError:
+        st.caption("报表说明文件缺失，请联系管理员。")
+st.page_link("pages/definitions_page.py", label="各指标的计算方法（指标口径）", icon=":material/menu_book:")
+
+# ---------------------------------------------------------------- import history and undo
+
+st.divider()
+st.subheader("导入记录")
+try:
+    log_frame = history(real)
+except Exception:  # noqa: BLE001
+    log.exception("reading the import log failed")
+    log_frame = None
+    st.error("暂时无法读取导入记录，请稍后刷新页面。")
+if log_frame is not None:
+    if log_frame.empty:
+        st.caption("正式数据库中还没有导入记录。")
+    else:
+        shown = log_frame.copy()
+        shown["导入时间"] = pd.to_datetime(shown["导入时间"]).dt.strftime("%Y-%m-%d %H:%M")
+        st.dataframe(shown, hide_index=True, width="stretch")
+        active = shown[shown["状态"] == "有效"]
+        labels = {int(r["编号"]): f"第 {int(r['编号'])} 次 · {r['文件']} · {r['导入时间']}" for _, r in active.iterrows()}
+        st.markdown("**撤销导入**")
+        st.caption("撤销后，该次导入的数据被删除，被它替换的数据恢复原状。若之后的导入又替换了同一范围，需先撤销较新的那次。")
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = left.selectbox("选择要撤销的导入", list(labels), index=None, format_func=labels.get,
+                                key="undo-choice", placeholder="选择一次有效的导入" if labels else "没有可撤销的导入")
+        if right.button("撤销所选导入", disabled=chosen is None, key="undo-button", icon=":material/undo:"):
+            was_demo = showing_demo
+            try:
+                undo(real, int(chosen), ui.signed_in_user())
+            except UndoRefused as refused:
+                st.error(refused.message, icon=":material/block:")
+            except Exception as exc:  # noqa: BLE001
+                log.exception("undo of import %s failed", chosen)
+                st.error(BUSY_MESSAGE if is_database_busy(exc) else "撤销时出现意外问题，数据库未做改动（已记录）",
+                         icon=":material/error:")
+            else:
+                ui.clear_caches()
+                # The file of that import may be imported again in this session.
+                for key in [k for k, r in state.upload_done.items() if r.import_id == int(chosen)]:
+                    del state.upload_done[key]
+                state.upload_last = [k for k in state.upload_last if k in state.upload_done]
+                state.upload_flash = ("success", f"已撤销第 {int(chosen)} 次导入，数据已恢复到该次导入之前。")
+                state.pop("undo-choice", None)
+                _switch_view_if_needed(was_demo)
+                st.rerun()

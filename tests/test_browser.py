@@ -1,0 +1,140 @@
+"""The real app in a real browser: Streamlit served on 127.0.0.1, driven by Playwright on Debian's Chromium."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.workbooks import roster, xlsx_bytes
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI 必须安装 chromium（.ci/run 会安装）")
+    pytest.skip("未安装 /usr/bin/chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试",
+                allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    home = tmp_path_factory.mktemp("browser")
+    shutil.copy(demo_db, home / "demo.duckdb")
+    port = _free_port()
+    env = {**os.environ, "DANGJIAN_DB": str(home / "dangjian.duckdb")}
+    log = open(home / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("Streamlit 未能启动：" + (home / "streamlit.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture
+def page(server, request):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+        context.tracing.start(screenshots=True, snapshots=True)
+        pg = context.new_page()
+        yield pg
+        failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+        context.tracing.stop(path=str(ARTIFACTS / f"{request.node.name}-trace.zip") if failed else None)
+        browser.close()
+
+
+def _wait_idle(pg) -> None:
+    """Streamlit shows a running indicator while a script runs; wait until the app is settled."""
+    pg.wait_for_selector('[data-testid="stApp"]')
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+    pg.wait_for_timeout(300)
+
+
+def _metric(pg, label: str) -> str:
+    card = pg.locator('[data-testid="stMetric"]', has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def _full_screenshot(pg, path: Path) -> None:
+    """Streamlit scrolls inside its main element: grow the viewport to the content height first."""
+    height = pg.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('section, [data-testid=\"stMain\"]')]"
+        ".map(e => e.scrollHeight), document.body.scrollHeight)")
+    pg.set_viewport_size({"width": 1600, "height": min(int(height) + 50, 12000)})
+    pg.wait_for_timeout(500)
+    pg.screenshot(path=str(path), full_page=True)
+
+
+def test_overview_filter_changes_kpis(page, server):
+    page.goto(server)
+    _wait_idle(page)
+    # The four charts of 总览 render one after another.
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
+                           timeout=60000)
+    members_all = _metric(page, "党员人数")
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    page.keyboard.type("综采队")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _wait_idle(page)
+    expect(page.locator('[data-testid="stCaptionContainer"]').first).to_contain_text("综采队", timeout=30000)
+    assert _metric(page, "党员人数") != members_all
+    assert "unit=" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+    _full_screenshot(page, ARTIFACTS / "overview.png")
+
+
+def test_shared_link_reopens_the_same_view(page, server):
+    page.goto(f"{server}/coverage?unit=%E7%BB%BC%E9%87%87%E9%98%9F&from=2022-01&to=2022-06")
+    _wait_idle(page)
+    expect(page.locator('[data-testid="stCaptionContainer"]').first).to_contain_text(
+        "综采队 · 2022年1月–2022年6月", timeout=30000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_upload_a_workbook_and_see_the_summary(page, server, tmp_path):
+    workbook = tmp_path / "综采队_2024年6月.xlsx"
+    workbook.write_bytes(xlsx_bytes({"人员名册": roster(n=8)}))
+    page.goto(f"{server}/upload")
+    _wait_idle(page)
+    page.locator('input[type="file"]').first.set_input_files(str(workbook))
+    _wait_idle(page)
+    expect(page.get_by_text("将新增 综采队 2024年6月 人员名册").first).to_be_visible(timeout=60000)
+    page.get_by_role("button", name="确认导入").click()
+    _wait_idle(page)
+    expect(page.get_by_text("已导入").first).to_be_visible(timeout=60000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    _full_screenshot(page, ARTIFACTS / "upload.png")
