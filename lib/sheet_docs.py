@@ -1,8 +1,6 @@
 """docs/报表说明.md, written from the sheet declarations (a test keeps the file in step)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from lib.config import ROOT
 from lib.sheets import KIND_LABELS, SHEETS
 

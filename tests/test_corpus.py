@@ -454,7 +454,7 @@ reject("XML实体声明（实体扩展攻击）", _entity, "文件包含不安�
 
 
 def _formulas():
-    rows = [["序号", *ROSTER_HEADER]] + [[f"=ROW()-1", *r] for r in roster(n=4)[1:]]
+    rows = [["序号", *ROSTER_HEADER]] + [["=ROW()-1", *r] for r in roster(n=4)[1:]]
     return "名册.xlsx", xlsx({"人员名册": rows})
 
 
