@@ -65,3 +65,37 @@ def test_empty_filter_shows_an_explanation_not_an_error(app_env, page):
     at = open_page(page, {"from": "2010-01", "to": "2010-12"})
     assert not at.exception and not at.error
     assert at.info or at.caption, "an empty state explains what to upload"
+
+
+# ---------------------------------------------------------------- 数据上传
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_upload_imports_a_good_workbook_once_and_refuses_a_bad_one(app_env):
+    from lib.store import Store
+    from tests.workbooks import roster, xlsx_bytes
+
+    good = xlsx_bytes({"人员名册": roster(n=6)})
+    bad_rows = roster(n=3, start=50)
+    bad_rows[2][8] = "党外人士"
+    bad = xlsx_bytes({"人员名册": bad_rows})
+    at = open_page("upload_page")
+    at.file_uploader(key="upload-files-0").set_value(
+        [("综采队_2024年6月.xlsx", good, XLSX), ("机运队_2024年6月.xlsx", bad, XLSX)]).run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown) + " ".join(e.value for e in at.error)
+    assert "将新增 综采队 2024年6月 人员名册" in shown
+    assert "机运队_2024年6月.xlsx：有 1 处错误" in shown
+    error_tables = [d.value for d in at.dataframe if "问题" in d.value.columns]
+    assert any((t["列"] == "政治面貌").any() and (t["原值"] == "党外人士").any() for t in error_tables)
+    at.button(key="upload-confirm").click().run()
+    assert not at.exception
+    assert any("已导入 6 行" in s.value for s in at.success)
+    at.run()  # a rerun must not import again
+    store = Store(app_env / "dangjian.duckdb")
+    try:
+        assert store.cursor().execute("SELECT count(*) FROM imports").fetchone()[0] == 1
+        assert store.cursor().execute("SELECT count(*) FROM roster").fetchone()[0] == 6
+    finally:
+        store.close()
