@@ -313,12 +313,8 @@ def _inflate(data: bytes, info: zipfile.ZipInfo):
         pos = start
         try:
             while not inflater.eof:
-                if inflater.unconsumed_tail:
-                    piece = inflater.unconsumed_tail
-                elif pos < end:
-                    piece = view[pos:min(pos + _IN_CHUNK, end)]
-                    pos += len(piece)
-                else:
+                piece, pos = _next_piece(inflater, view, pos, end)
+                if piece is None:
                     break
                 out = inflater.decompress(piece, _OUT_CHUNK)
                 total += len(out)
@@ -337,6 +333,16 @@ def _inflate(data: bytes, info: zipfile.ZipInfo):
         raise _corrupt()
 
 
+def _next_piece(inflater, view, pos: int, end: int):
+    """The next compressed input for `inflater`: what it left unconsumed, else the next chunk."""
+    if inflater.unconsumed_tail:
+        return inflater.unconsumed_tail, pos
+    if pos < end:
+        piece = view[pos:min(pos + _IN_CHUNK, end)]
+        return piece, pos + len(piece)
+    return None, pos
+
+
 def _overflow(inflater, view, pos: int, end: int, excess: int) -> None:
     """A member inflates past its declared size: a lying directory (bomb) or a damaged file.
 
@@ -345,12 +351,8 @@ def _overflow(inflater, view, pos: int, end: int, excess: int) -> None:
     """
     try:
         while excess <= _BOMB_MARGIN and not inflater.eof:
-            if inflater.unconsumed_tail:
-                piece = inflater.unconsumed_tail
-            elif pos < end:
-                piece = view[pos:min(pos + _IN_CHUNK, end)]
-                pos += len(piece)
-            else:
+            piece, pos = _next_piece(inflater, view, pos, end)
+            if piece is None:
                 break
             excess += len(inflater.decompress(piece, _OUT_CHUNK))
     except zlib.error:
