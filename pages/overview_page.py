@@ -44,11 +44,11 @@ with left:
 with right:
     ui.chart(charts.ratio_bars(pairs.per_unit, "unit", "paired_workers", "workers", "各队包保职工覆盖率",
                                "职工覆盖率"), "各队包保职工覆盖率")
-scores = ui.metric("score_trend", f)
+score_means = ui.metric("score_means", f)  # the per-队 means only; ranking everyone is not needed here
 ledger = ui.metric("problem_ledger", f)
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.lines_by_group(scores.per_unit, "quarter", "mean_score", "unit", "各队比学争优平均分", "平均分",
+    ui.chart(charts.lines_by_group(score_means, "quarter", "mean_score", "unit", "各队比学争优平均分", "平均分",
                                    hover_n="people"), "比学争优平均分")
 with right:
     ui.chart(charts.aging_bars(ledger.open_ages["age_days"], "未办结问题的已过天数", settings.OPEN_PROBLEM_DAYS),
