@@ -121,9 +121,11 @@ def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, go
                                marker={"size": 8, "color": RED}, customdata=custom, hovertemplate=hover))
     if goal is not None:
         fig.add_hline(y=goal, line={"color": GREY, "dash": "dash", "width": 1.5},
-                      annotation_text=f"目标 {goal:g}", annotation_position="bottom right",
+                      annotation_text=f"目标 {goal:g}", annotation_position="top left",
                       annotation_font={"color": GREY})
     fig.update_yaxes(title=y_title, rangemode="tozero")
+    if (data[y].dropna() % 1 == 0).all():  # counts: whole-number ticks only
+        fig.update_yaxes(dtick=max(1, int(data[y].max() // 8) + 1) if data[y].max() <= 80 else None)
     fig.update_xaxes(type="category")
     return _layout(fig, title)
 
