@@ -18,11 +18,13 @@ The databases, in a temporary folder (or DIR with --keep, reused from there when
    in the same AppTest (as a user clicks through the menu). That first run is "cold" (the page's own
    cached indicators computed; pages visited earlier have filled the shared ones); `at.run()` is then
    timed `--reps` more times: "warm", the median. st.cache_data lives per process, so each scale runs
-   in its own subprocess (`python -m benchmarks.app_bench --scale group --home DIR`, printing JSON);
+   in its own subprocess (`python -m benchmarks.app_bench --scale group --home DIR`, printing JSON),
+   the two taking turns page by page (so a change in the machine's load hits both scales alike);
    the heavy modules are imported before the clock starts, so cold is the data work, not imports.
-   Each run is split by where its time went (self time, nested calls subtracted): ui.metric (cache
-   look-up and copy when warm), lib.charts figure building, st.plotly_chart, st.dataframe,
-   xlsx_bytes (every ui.table builds its .xlsx download on every run) and the rest.
+   Each run is split by where its time went (self time, nested calls subtracted): ui.sidebar_filters,
+   ui.metric (cache look-up and copy when warm), lib.charts figure building, st.plotly_chart,
+   st.dataframe, xlsx_bytes (every ui.table builds its .xlsx download on every run) and the rest;
+   single calls of 50 ms or more are listed by name.
    Goal: group warm ÷ demo warm ≤ 1.5 for every page.
 2. Browser: `streamlit run dashboard.py` (headless, its own port) beside a bare Streamlit script
    drawing the same Plotly figures as 总览 (its exact figures, captured as constants from the AppTest
@@ -157,8 +159,11 @@ def instrument(split: Split) -> None:
     st.dataframe = split.wrap("dataframe", st.dataframe, rows)
 
 
-def measure_scale(scale: str, home: Path, reps: int) -> dict:
-    """Every page in one AppTest: a cold run, then `reps` warm ones (this process only)."""
+def measure_scale(scale: str, home: Path, reps: int, lockstep: bool = False) -> dict:
+    """Every page in one AppTest: a cold run, then `reps` warm ones (this process only).
+
+    With `lockstep`, each page (and the bare page at the end) waits for a line on stdin: the parent
+    lets the two scales take turns page by page, so a change in the machine's load hits both alike."""
     os.environ["DANGJIAN_DB"] = str(home / "dangjian.duckdb")
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
@@ -189,9 +194,14 @@ def measure_scale(scale: str, home: Path, reps: int) -> dict:
         run["calls"] = sorted([c for c in split.calls if c[0] >= DETAIL_MIN], reverse=True)
         return run
 
+    def wait_turn() -> None:
+        if lockstep and not sys.stdin.readline():
+            raise SystemExit("parent went away")
+
     results = []
     at = AppTest.from_file(str(DASHBOARD), default_timeout=300)
     for i, page in enumerate(pages_from_dashboard()):
+        wait_turn()
         cold = one_run(at) if i == 0 else one_run(at, page["path"])
         warm = [one_run(at) for _ in range(reps)]
         errors = [str(e.message) for e in at.exception] + [e.value for e in at.error if e.value == ui.ERROR_MESSAGE]
@@ -208,6 +218,7 @@ def measure_scale(scale: str, home: Path, reps: int) -> dict:
             + (f"  ERRORS: {errors}" if errors else ""))
         results.append(entry)
     # The bare page of the browser comparison, same figures as 总览 here: its script run, for reference.
+    wait_turn()
     bare = write_bare(home.parent / f"bare_{scale}", results[0]["figures"])
     at = AppTest.from_file(str(bare / "bare_app.py"), default_timeout=300)
     bare_runs = {"cold": one_run(at), "warm": [one_run(at) for _ in range(reps)]}
@@ -293,23 +304,68 @@ def fresh_demo_state(demo_home: Path) -> None:
 
 # ================================================================ AppTest phase (parent side)
 
-def run_scale(scale: str, home: Path, reps: int, logs: Path) -> dict:
-    """`python -m benchmarks.app_bench --scale … --home …` in a subprocess; its JSON result."""
-    out, err = logs / f"apptest_{scale}.json", logs / f"apptest_{scale}.log"
-    env = {**os.environ, "DANGJIAN_DB": str(home / "dangjian.duckdb")}
-    with open(out, "w") as stdout, open(err, "w") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "benchmarks.app_bench", "--scale", scale, "--home", str(home),
-                                 "--reps", str(reps)], cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.PIPE,
-                                text=True)
-        for line in proc.stderr:                         # our progress lines through, Streamlit's chatter to the log
-            stderr.write(line)
+class ScaleRun:
+    """`python -m benchmarks.app_bench --scale … --home … --lockstep` in a subprocess, one page per turn."""
+
+    def __init__(self, scale: str, home: Path, reps: int, logs: Path) -> None:
+        self.scale, self.out, self.err = scale, logs / f"apptest_{scale}.json", logs / f"apptest_{scale}.log"
+        env = {**os.environ, "DANGJIAN_DB": str(home / "dangjian.duckdb")}
+        self.stdout, self.stderr = open(self.out, "w"), open(self.err, "w")  # noqa: SIM115 — closed in result()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.app_bench", "--scale", scale, "--home", str(home), "--reps", str(reps),
+             "--lockstep"], cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=self.stdout, stderr=subprocess.PIPE,
+            text=True, bufsize=1)
+        self.progress()                                  # its imports done
+
+    def progress(self) -> None:
+        """Pass its lines to the log until the next progress line, which is printed."""
+        for line in self.proc.stderr:
+            self.stderr.write(line)
             if line.startswith("  ["):
                 print(line.rstrip(), flush=True)
-        proc.wait()
-    if proc.returncode:
-        tail = err.read_text(errors="replace").splitlines()[-30:]
-        raise RuntimeError(f"{scale} AppTest run failed ({proc.returncode}):\n" + "\n".join(tail))
-    return json.loads(out.read_text())
+                return
+        self.fail()
+
+    def turn(self) -> None:
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        self.progress()
+
+    def fail(self):
+        self.proc.wait()
+        self.stderr.close()
+        tail = self.err.read_text(errors="replace").splitlines()[-30:]
+        raise RuntimeError(f"{self.scale} AppTest run failed ({self.proc.returncode}):\n" + "\n".join(tail))
+
+    def result(self) -> dict:
+        self.proc.stdin.close()
+        for line in self.proc.stderr:
+            self.stderr.write(line)
+        if self.proc.wait():
+            self.fail()
+        self.stdout.close()
+        self.stderr.close()
+        return json.loads(self.out.read_text())
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_scales(homes: dict[str, Path], reps: int, logs: Path) -> dict[str, dict]:
+    """Both scales in their own subprocess, taking turns page by page."""
+    runs = {}
+    try:
+        for scale, home in homes.items():
+            runs[scale] = ScaleRun(scale, home, reps, logs)
+        for _ in range(len(pages_from_dashboard()) + 1):          # the pages, then the bare page
+            for run in runs.values():
+                run.turn()
+        return {scale: run.result() for scale, run in runs.items()}
+    finally:
+        for run in runs.values():
+            run.stop()
 
 
 def med(runs: list[dict], key: str = "wall") -> float:
@@ -384,13 +440,17 @@ CHARTS_DRAWN = """(n) => {
   const drawn = Array.from(document.querySelectorAll('.js-plotly-plot')).filter(p => p.querySelector('.main-svg'));
   return drawn.length >= n && !document.querySelector('[data-testid="stStatusWidget"]') ? performance.now() : false;
 }"""
-# Milestones of a load, in the browser's clock: the first element in the main area, the first chart
-# container (its Plotly bundle is fetched when the first one arrives), the first chart drawn.
+# Milestones of a load, in the browser's clock: the script's first element shown in the main area (an
+# element container with content, a loading skeleton included; the empty placeholder before the first
+# message does not count), the first chart mounted (after the lazily loaded Plotly bundle), the first
+# chart drawn.
 MILESTONES = """
 window.__bench = {};
 new MutationObserver(() => {
   const t = window.__bench, now = performance.now();
-  if (!('content' in t) && document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')) t.content = now;
+  if (!('content' in t) && Array.from(document.querySelectorAll(
+      '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')).some(e => e.childElementCount))
+    t.content = now;
   if (!('container' in t) && document.querySelector('[data-testid="stPlotlyChart"]')) t.container = now;
   if (!('drawn' in t) && document.querySelector('.js-plotly-plot .main-svg')) t.drawn = now;
 }).observe(document, {subtree: true, childList: true});
@@ -594,8 +654,8 @@ def print_browser(results: dict[str, dict], runs: dict[str, dict], loads: int) -
         for k in ("app", "bare"):
             marks = {f: statistics.median(x[f] for x in r["loads"][k]) for f in ("content", "container", "drawn")}
             print(f"    loads {k + ':':5} " + "  ".join(f"{x['wall']:.2f}" for x in r["loads"][k])
-                  + f"   browser clock (median): first element {marks['content']:.2f}, first chart container "
-                    f"{marks['container']:.2f}, first chart drawn {marks['drawn']:.2f}, all {m[k]['js']:.2f}")
+                  + f"   browser clock (median): first element {marks['content']:.2f}, first chart mounted "
+                    f"{marks['container']:.2f}, first drawn {marks['drawn']:.2f}, all drawn {m[k]['js']:.2f}")
         data = runs[scale]
         app_warm, bare_warm = med(data["pages"][0]["warm"]), med(data["bare"]["warm"])
         print(f"    the script alone (AppTest, warm): 总览 {app_warm:.2f}, bare {bare_warm:.2f} "
@@ -616,10 +676,11 @@ def main() -> None:
     parser.add_argument("--no-browser-group", action="store_true", help="browser comparison at demo scale only")
     parser.add_argument("--scale", choices=("demo", "group"), help=argparse.SUPPRESS)   # subprocess mode
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--lockstep", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.scale:
-        print(json.dumps(measure_scale(args.scale, args.home, args.reps), ensure_ascii=False))
+        print(json.dumps(measure_scale(args.scale, args.home, args.reps, args.lockstep), ensure_ascii=False))
         return
 
     started = time.perf_counter()
@@ -646,10 +707,10 @@ def main() -> None:
             raise SystemExit("group database has no imported rows: the app would show the demo instead")
 
         print(f"\nAppTest, {len(pages_from_dashboard())} pages × (1 cold + {args.reps} warm) per scale, "
-              f"one subprocess per scale…", flush=True)
+              f"one subprocess per scale, taking turns page by page…", flush=True)
         fresh_demo_state(demo_home)
-        demo = run_scale("demo", demo_home, args.reps, logs)
-        group = run_scale("group", group_home, args.reps, logs)
+        scales = run_scales({"demo": demo_home, "group": group_home}, args.reps, logs)
+        demo, group = scales["demo"], scales["group"]
         print_pages(demo, group, args.reps)
         print(f"\n  ({load_note()})")
 

@@ -216,15 +216,17 @@ def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, 
     """Several series over periods (e.g. mean score per 队 per quarter)."""
     if frame.empty:
         return empty_figure()
-    fig = go.Figure()
-    for i, name in enumerate(natural_sorted(frame[group].unique())):
-        part = frame[frame[group] == name].sort_values(x)
-        fig.add_trace(go.Scatter(
+    parts = dict(tuple(frame.sort_values(x).groupby(group, sort=False)))
+    traces = []  # built first and handed over at once: adding traces one by one re-validates the figure
+    for i, name in enumerate(natural_sorted(parts)):
+        part = parts[name]
+        traces.append(go.Scatter(
             x=part[x].astype(str), y=part[y], mode="lines+markers", name=str(name),
             line={"color": CATEGORY[i % len(CATEGORY)], "width": 2.5}, marker={"size": 7},
             customdata=part[hover_n] if hover_n else None,
             hovertemplate=f"{name} · %{{x}}<br>{y_title}：%{{y:.1f}}"
                           + ("<br>人数：%{customdata}" if hover_n else "") + "<extra></extra>"))
+    fig = go.Figure(data=traces)
     fig.update_yaxes(title=y_title)
     fig.update_xaxes(type="category")
     return _layout(fig, title, legend=True, height=420)

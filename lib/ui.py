@@ -245,9 +245,10 @@ def table(frame: pd.DataFrame, file_name: str, columns: dict[str, str] | None = 
         return
     shown = labelled(frame, columns)
     st.dataframe(shown, hide_index=True, width="stretch", placeholder="")  # missing values: empty, not "None"
-    st.download_button("下载 Excel", xlsx_bytes({file_name: shown}), file_name=f"{file_name}.xlsx",
+    # The workbook is written only when someone clicks, not on every rerun of the page.
+    st.download_button("下载 Excel", lambda: xlsx_bytes({file_name: shown}), file_name=f"{file_name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=key or f"download-{file_name}", icon=":material/download:")
+                       key=key or f"download-{file_name}", icon=":material/download:", on_click="ignore")
 
 
 def empty_state(what: str, upload_hint: str) -> None:
