@@ -57,7 +57,21 @@ def metric(name: str, f: Filter):
     return _cached_metric(name, str(store.path), data_version(store), f)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_highlights(db_path: str, version: tuple, f: Filter):
+    from lib.highlights import highlights
+
+    return highlights(_open_store(db_path), f)
+
+
+def highlights(f: Filter):
+    """本月要点 for the filter, cached like the metrics."""
+    store, _ = get_store()
+    return _cached_highlights(str(store.path), data_version(store), f)
+
+
 def clear_caches() -> None:
+    _cached_highlights.clear()
     _cached_metric.clear()
     _units_and_teams.clear()
 

@@ -13,6 +13,14 @@ if coverage.roster_month is None:
     st.stop()
 
 
+TONE_ICONS = {"good": ":green[▲]", "bad": ":red[▼]", "neutral": ":gray[●]"}
+points = ui.highlights(f)
+if points:
+    with st.container(border=True):
+        st.markdown("**本月要点**")
+        st.markdown("\n".join(f"- {TONE_ICONS[p.tone]} {p.text}" for p in points))
+
+
 def card(key: str, label: str, **extra) -> dict:
     return {"label": label, "value": heads[key].current, "previous": heads[key].previous, **extra}
 

@@ -99,3 +99,11 @@ def test_upload_imports_a_good_workbook_once_and_refuses_a_bad_one(app_env):
         assert store.cursor().execute("SELECT count(*) FROM roster").fetchone()[0] == 6
     finally:
         store.close()
+
+
+def test_overview_shows_the_highlights(app_env):
+    at = open_page("overview_page")
+    texts = [m.value for m in at.markdown]
+    assert "**本月要点**" in texts
+    block = texts[texts.index("**本月要点**") + 1]
+    assert 3 <= block.count("\n- ") + 1 <= 6 and "空白班组" in block
