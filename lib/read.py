@@ -930,13 +930,20 @@ _TIMEDELTA = dt.timedelta
 _ONE_DAY = dt.timedelta(days=1)
 
 
-def _clean_rows(rows: list[list]) -> list[list]:
-    """calamine's '' (empty cell) → None, durations → time/float, trailing empties trimmed."""
-    for j, row in enumerate(rows):
-        if "" in row:
-            row = rows[j] = [None if v == "" else v for v in row]
+def _clean_rows(source) -> list[list]:
+    """calamine's '' (empty cell) → None, durations → time/float, trailing empties trimmed.
+
+    Rows are taken one at a time and equal strings share one object: a 300,000-row roster repeats
+    the same 队, 班组, 是/否 and 政治面貌 hundreds of thousands of times, and one copy each keeps
+    the peak memory of a large import within bounds.
+    """
+    shared: dict[str, str] = {}
+    rows = []
+    for row in source:
+        row = [None if v == "" else (shared.setdefault(v, v) if v.__class__ is str else v) for v in row]
         while row and row[-1] is None:
             row.pop()
+        rows.append(row)
     # durations are rare: one C-level type sweep per sheet finds them
     if _TIMEDELTA in set(map(type, itertools.chain.from_iterable(rows))):
         for row in rows:
@@ -946,6 +953,18 @@ def _clean_rows(rows: list[list]) -> list[list]:
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _rows_from_a1(sheet):
+    """calamine's rows one at a time, placed so that rows[0][0] is cell A1: with the pinned
+    python-calamine, iter_rows yields rows from row 1 but columns from the first used column
+    (tests/test_read.py checks data placed at C3)."""
+    start = sheet.start
+    if start is None:
+        return
+    pad = [None] * int(start[1])
+    for row in sheet.iter_rows():
+        yield pad + row if pad else row
 
 
 def _duration(v: dt.timedelta):
@@ -974,7 +993,7 @@ def _read_calamine(wb, scan: _OoxmlScan | None) -> list[RawSheet]:
             if meta.typ != worksheet:  # chart sheets, dialog/macro sheets, VBA modules
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            rows = _clean_rows(sheet.to_python(skip_empty_area=False))
+            rows = _clean_rows(_rows_from_a1(sheet))
             if scan is not None:
                 for r, c, text in scan.errors.get(meta.name, ()):
                     _put(rows, r, c, text)
