@@ -39,4 +39,5 @@ store, is_demo = ui.get_store()
 if is_demo:
     st.sidebar.warning("演示数据：人员和班组均为虚构。导入真实报表后自动切换。", icon=":material/science:")
 st.session_state["filter"] = ui.sidebar_filters()
+ui.meeting_controls()
 ui.run_page(page)

@@ -5,6 +5,7 @@ Pages call these and the metric functions; they do no arithmetic of their own.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import pandas as pd
@@ -14,6 +15,7 @@ from lib import charts, metrics
 from lib.config import default_db_path, demo_db_path
 from lib.export import xlsx_bytes
 from lib.labels import COLUMN_LABELS
+from lib.masking import mask_frame
 from lib.metrics import Filter, Ratio
 from lib.store import Store
 
@@ -52,9 +54,65 @@ def _cached_metric(name: str, db_path: str, version: tuple, f: Filter):
 
 
 def metric(name: str, f: Filter):
-    """A metric function by name, cached per database, data version and filter."""
+    """A metric function by name, cached per database, data version and filter.
+
+    In 会议模式 every table inside the result has its names and 工号 masked, so tables, chart
+    labels, hover text and downloads built from it never show them.
+    """
     store, _ = get_store()
-    return _cached_metric(name, str(store.path), data_version(store), f)
+    result = _cached_metric(name, str(store.path), data_version(store), f)
+    return _masked(result) if meeting_mode() else result
+
+
+def _masked(result):
+    if isinstance(result, pd.DataFrame):
+        return mask_frame(result)
+    if dataclasses.is_dataclass(result):
+        tables = {fld.name: mask_frame(getattr(result, fld.name)) for fld in dataclasses.fields(result)
+                  if isinstance(getattr(result, fld.name), pd.DataFrame)}
+        return dataclasses.replace(result, **tables) if tables else result
+    if isinstance(result, list):
+        return [_masked(item) for item in result]
+    return result
+
+
+# ---------------------------------------------------------------- 会议模式
+
+MEETING_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], .stDownloadButton, [data-testid="stElementToolbar"]
+  {display: none !important;}
+[data-testid="stMainBlockContainer"] {padding-top: 1.2rem; max-width: 100%;}
+h1 {font-size: 2.6rem !important;}
+[data-testid="stCaptionContainer"] {font-size: 1.15rem;}
+[data-testid="stMetricValue"] {font-size: 2.6rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.1rem;}
+</style>"""
+
+
+def meeting_mode() -> bool:
+    """会议模式: on with the sidebar switch or a link carrying mode=meeting."""
+    if "meeting_mode" not in st.session_state:
+        st.session_state.meeting_mode = st.query_params.get("mode") == "meeting"
+    return bool(st.session_state.meeting_mode)
+
+
+def meeting_controls() -> None:
+    """The switch in the sidebar; in 会议模式 the sidebar is hidden, so a small exit button instead."""
+    on = meeting_mode()
+    if on:
+        st.markdown(MEETING_CSS, unsafe_allow_html=True)
+        if st.button("退出会议模式", key="meeting-exit", type="tertiary", icon=":material/close_fullscreen:"):
+            st.session_state.meeting_mode = False
+            st.query_params.pop("mode", None)
+            st.rerun()
+    else:
+        st.sidebar.toggle("会议模式", key="meeting_mode",
+                          help="隐藏侧栏和工具栏、放大文字，姓名和工号自动打码，适合投影和截图")
+    if st.session_state.meeting_mode:
+        st.query_params["mode"] = "meeting"
+    elif st.query_params.get("mode") == "meeting":
+        del st.query_params["mode"]
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -237,6 +295,8 @@ def kpi_row(cards: list[dict]) -> None:
 
 
 def chart(fig, name: str, key: str | None = None) -> None:
+    if meeting_mode():  # larger text for the projector
+        fig.update_layout(font_size=19, title_font_size=22)
     st.plotly_chart(fig, config=charts.chart_config(name), key=key, theme=None)
 
 

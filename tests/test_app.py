@@ -107,3 +107,36 @@ def test_overview_shows_the_highlights(app_env):
     assert "**本月要点**" in texts
     block = texts[texts.index("**本月要点**") + 1]
     assert 3 <= block.count("\n- ") + 1 <= 6 and "空白班组" in block
+
+
+# ---------------------------------------------------------------- 会议模式
+
+NAME_HEADERS = ("姓名", "党员姓名", "职工姓名", "承包人姓名", "获得者")
+ID_HEADERS = ("工号", "党员工号", "职工工号", "承包人工号")
+
+
+@pytest.mark.parametrize("page", ["pairs_talks_page", "scores_page", "team_building_page"])
+def test_meeting_mode_masks_every_name_and_id_shown(app_env, page):
+    at = open_page(page, {"mode": "meeting"})
+    assert not at.exception
+    assert any("stSidebar" in m.value for m in at.markdown), "会议模式 hides the sidebar"
+    checked = 0
+    for table in at.dataframe:
+        frame = table.value
+        for col in frame.columns:
+            if col in NAME_HEADERS + ID_HEADERS:
+                values = [v for v in frame[col].dropna() if str(v).strip()]
+                assert all("*" in str(v) for v in values), (col, values[:3])
+                checked += len(values)
+    assert checked > 0, "the page shows people and they were checked"
+
+
+def test_meeting_mode_switch_and_exit(app_env):
+    at = open_page("pairs_talks_page")
+    names = [v for t in at.dataframe for c in t.value.columns if c == "党员姓名" for v in t.value[c]]
+    assert names and not any("*" in v for v in names), "outside 会议模式 names are shown in full"
+    at.sidebar.toggle(key="meeting_mode").set_value(True).run()
+    assert at.query_params.get("mode") == "meeting"
+    assert all("*" in v for t in at.dataframe for c in t.value.columns if c == "党员姓名" for v in t.value[c])
+    at.button(key="meeting-exit").click().run()
+    assert "mode" not in at.query_params
