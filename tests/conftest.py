@@ -65,3 +65,14 @@ def demo_copy(demo_db, tmp_path):
     target = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def mine(tmp_path_factory):
+    """The small mine of tests/small_mine.py, built once per test module."""
+    from tests.small_mine import build_small_mine
+
+    store = Store(tmp_path_factory.mktemp("mine") / "mine.duckdb")
+    build_small_mine(store)
+    yield store
+    store.close()

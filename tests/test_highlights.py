@@ -1,6 +1,6 @@
 """本月要点: exact sentences on the small mine, numbers that match the metrics on the demo data.
 
-The small mine (tests/test_metrics.py) for February 2024, previous period January 2024, worked by hand:
+The small mine (tests/small_mine.py) for February 2024, previous period January 2024, worked by hand:
 - 空白班组: January B班 (甲队) blank, February C班 (乙队) blank (006 left) → still 1, B班 eliminated, C班 new.
 - 包保职工覆盖率: February paired workers 002, 005, 007 of non-members 002, 003, 005, 007 → 3/4 = 75.0%;
   January 002, 007 of 002, 003, 004, 005, 007 → 2/5 = 40.0%; up 35.0 points.
@@ -21,18 +21,9 @@ from lib import metrics as m
 from lib import settings
 from lib.highlights import MAX_HIGHLIGHTS, TONES, Highlight, highlights, name_list
 from lib.store import Store
-from tests.test_metrics import build_small_mine
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
 YEAR_2023 = m.Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1))
-
-
-@pytest.fixture(scope="module")
-def mine(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("highlights") / "mine.duckdb")
-    build_small_mine(store)
-    yield store
-    store.close()
 
 
 def texts(store, f):
