@@ -97,10 +97,6 @@ class ParsedSheet:
     def rows_dropped(self) -> int:
         return sum(self.dropped.values())
 
-    @property
-    def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)
-
 
 # ---------------------------------------------------------------- context (队, 月份 …)
 
