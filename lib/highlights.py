@@ -101,13 +101,6 @@ def quarter_label(quarter: str) -> str:
     return f"{year}年第{number}季度"
 
 
-def quarter_filter(f: Filter, quarter: str) -> Filter:
-    """The same 队/班组 as `f`, its months narrowed to one quarter; previous() is the quarter before."""
-    year, number = (int(x) for x in str(quarter).split("Q"))
-    start = dt.date(year, 3 * number - 2, 1)
-    return Filter(f.units, f.teams, start, m.add_months(start, 2))
-
-
 # ---------------------------------------------------------------- 1. 空白班组
 
 def _blank_set(coverage: m.TeamCoverage) -> set[tuple[str, str]]:
@@ -274,7 +267,7 @@ def scores_highlight(store: Store, f: Filter) -> Highlight | None:
     if means.empty:
         return None
     last_q = str(means["quarter"].max())
-    qf = quarter_filter(f, last_q)
+    qf = f.in_quarter(last_q)
     latest = m.score_means(store, qf)
     mean, people = _weighted_mean(latest), int(latest["people"].sum())
     if mean is None:

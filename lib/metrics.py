@@ -66,6 +66,12 @@ class Filter:
         """The same-length range just before this one (for deltas)."""
         return replace(self, start=add_months(self.start, -self.months), end=add_months(self.start, -1))
 
+    def in_quarter(self, quarter: str) -> "Filter":
+        """The same 队/班组, months narrowed to one quarter ('2024Q2'); previous() is then the quarter before."""
+        year, number = (int(x) for x in str(quarter).split("Q"))
+        start = dt.date(year, 3 * number - 2, 1)
+        return replace(self, start=start, end=add_months(start, 2))
+
     def params(self, **extra) -> dict:
         return {"units": list(self.units), "teams": [f"{u}/{t}" for u, t in self.teams],
                 "start": self.start, "as_of": self.as_of,

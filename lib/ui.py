@@ -18,6 +18,7 @@ from lib.labels import COLUMN_LABELS
 from lib.masking import mask_frame
 from lib.metrics import Filter, Ratio
 from lib.store import Store
+from lib.views import Chart, Kpi, PageView, Section
 
 log = logging.getLogger("dangjian")
 ERROR_MESSAGE = "页面出现了意外问题，已记录。请刷新页面重试；如仍出现，请联系管理员。"
@@ -257,13 +258,6 @@ def percent_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return out
 
 
-def quarter_filter(f: Filter, quarter: str) -> Filter:
-    """The same 队/班组 as `f`, its months narrowed to one quarter ('2024Q2'); previous() is the quarter before."""
-    year, number = (int(x) for x in str(quarter).split("Q"))
-    start = dt.date(year, 3 * number - 2, 1)
-    return Filter(f.units, f.teams, start, metrics.add_months(start, 2))
-
-
 def kpi(label: str, value, previous=None, help: str | None = None, lower_is_better: bool = False,
         unit: str = "") -> None:
     """A KPI card: a Ratio shows its percentage with n/N under it; delta against the previous period."""
@@ -288,10 +282,60 @@ def kpi(label: str, value, previous=None, help: str | None = None, lower_is_bett
         st.caption(caption)
 
 
-def kpi_row(cards: list[dict]) -> None:
+def kpi_row(cards: list[dict | Kpi]) -> None:
     for col, card in zip(st.columns(len(cards)), cards):
         with col:
-            kpi(**card)
+            kpi(**(card if isinstance(card, dict) else vars(card)))
+
+
+def show_view(view: PageView, f: Filter) -> None:
+    """A page's header, then its sections; a page with nothing to show explains what to upload and stops."""
+    page_header(view.title, f, view.scope_month, view.note)
+    if view.empty:
+        empty_state(*view.empty)
+        st.stop()
+
+
+def show_section(section: Section, heading: bool = True) -> None:
+    """Heading, caption, data notice, KPI cards, then the charts: wide ones alone, the others two a row."""
+    if heading and section.heading:
+        st.markdown(f"##### {section.heading}")
+    if section.empty:
+        empty_state(*section.empty)
+        return
+    if section.caption:
+        st.caption(section.caption)
+    if section.notice:
+        st.warning(section.notice, icon=":material/warning:")
+    if section.kpis:
+        kpi_row(list(section.kpis))
+    pending: list[Chart] = []
+    for item in section.charts:
+        if item.wide:
+            _chart_row(pending)
+            pending = []
+            _chart_row([item])
+        else:
+            pending.append(item)
+            if len(pending) == 2:
+                _chart_row(pending)
+                pending = []
+    _chart_row(pending)
+
+
+def _chart_row(items: list[Chart]) -> None:
+    if len(items) == 1 and items[0].wide:
+        show_chart(items[0])
+    elif items:
+        for col, item in zip(st.columns(2), items):
+            with col:
+                show_chart(item)
+
+
+def show_chart(item: Chart) -> None:
+    chart(item.figure, item.name)
+    if item.caption:
+        st.caption(item.caption)
 
 
 def chart(fig, name: str, key: str | None = None) -> None:
