@@ -340,8 +340,9 @@ def _cached_formulas():
     rows = [["序号", *ROSTER_HEADER]] + [["=ROW()-1", *r] for r in roster(n=3)[1:]]
     data = xlsx({"人员名册": rows})
     counter = iter(range(1, 100))
+    # An empty cached value is <v/> or, from openpyxl 3.1.5, <v></v>.
     return "名册.xlsx", rezip(data, edit={"xl/worksheets/sheet1.xml": lambda b: re.sub(
-        rb"<f>ROW\(\)-1</f><v ?/>", lambda m: b"<f>ROW()-1</f><v>%d</v>" % next(counter), b)})
+        rb"<f>ROW\(\)-1</f>(?:<v ?/>|<v></v>)", lambda m: b"<f>ROW()-1</f><v>%d</v>" % next(counter), b)})
 
 
 case(id="公式有缓存值（Excel保存过）照常导入", build=_cached_formulas, sheets=ROSTER3, sql=[ROSTER3_SQL])
