@@ -1,6 +1,6 @@
 """班组党建看板 — `streamlit run dashboard.py`.
 
-Page config, who is signed in, the shared filters, then the chosen page.
+Page config, who is signed in (nothing else until someone is), the shared filters, then the page.
 """
 import streamlit as st
 
@@ -34,7 +34,10 @@ PAGES = {
 # File names deliberately differ from the URL paths: Streamlit's legacy pages/ discovery would
 # otherwise run a page script on its own, without this entry script, on the first run of a
 # process (and on every AppTest rerun) when the URL names that page.
-page = st.navigation(PAGES)
+# Nobody signed in: the navigation stays hidden (but still owns the URL, so Streamlit never falls
+# back to running a pages/ script on its own) and sign_in() stops the run at the sign-in form.
+page = st.navigation(PAGES, position="sidebar" if ui.is_signed_in() else "hidden")
+ui.sign_in()
 store, is_demo = ui.get_store()
 if is_demo:
     st.sidebar.warning("演示数据：人员和班组均为虚构。导入真实报表后自动切换。", icon=":material/science:")

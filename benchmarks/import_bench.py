@@ -57,11 +57,12 @@ def time_pandas_openpyxl(path: Path) -> float:
 
 def time_our_import(path: Path, db: Path) -> tuple[float, int]:
     from lib.importer import IMPORTED, import_file
+    from lib.auth import cli_user
     from lib.store import Store
 
     store = Store(db)
     started = time.perf_counter()
-    result = import_file(store, path.read_bytes(), path.name, "benchmark")
+    result = import_file(store, path.read_bytes(), path.name, cli_user("benchmark"))
     elapsed = time.perf_counter() - started
     if result.status != IMPORTED:
         raise SystemExit(f"import failed: {result.errors[:3]}")
@@ -73,8 +74,8 @@ def time_our_import(path: Path, db: Path) -> tuple[float, int]:
 def peak_memory_mib(path: Path, db: Path) -> float:
     """Peak RSS of a fresh process that imports the file (imports of pandas/duckdb included)."""
     code = ("import sys, resource; from pathlib import Path; from lib.store import Store; "
-            "from lib.importer import import_file; p = Path(sys.argv[1]); "
-            "r = import_file(Store(sys.argv[2]), p.read_bytes(), p.name, 'benchmark'); "
+            "from lib.importer import import_file; from lib.auth import cli_user; p = Path(sys.argv[1]); "
+            "r = import_file(Store(sys.argv[2]), p.read_bytes(), p.name, cli_user('benchmark')); "
             "assert r.status == 'imported', r.errors[:3]; "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code, str(path), str(db)], check=True, capture_output=True,

@@ -1,5 +1,8 @@
 """Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore`.
 
+Whoever runs it can open the database file directly anyway, so it acts as 管理员
+(lib.auth.cli_user); `--user` names the person in the logs.
+
 Exit codes: 0 success (every file imported or unchanged), 1 a file was rejected or an action
 refused, 2 bad usage.
 """
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from lib.auth import PermissionDenied, cli_user
 from lib.config import DB_ENV, default_db_path, demo_db_path
 from lib.importer import REJECTED, STATUS_LABELS, UndoRefused, history, import_paths, is_database_busy, undo
 from lib.store import Store
@@ -28,7 +32,7 @@ def _store(args) -> Store:
 
 def cmd_import(args) -> int:
     store = _store(args)
-    results = import_paths(store, args.files, args.user)
+    results = import_paths(store, args.files, cli_user(args.user))
     if args.json:
         print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2, default=str))
     else:
@@ -51,10 +55,10 @@ def cmd_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from lib.demo import build_demo_database
+    from lib.demo import rebuild_demo
 
     path = Path(args.db) if args.db else demo_db_path()
-    summary = build_demo_database(path, progress=lambda text: print(text, file=sys.stderr))
+    summary = rebuild_demo(cli_user(args.user), path, progress=lambda text: print(text, file=sys.stderr))
     print(f"演示数据库已生成：{path}（{summary}）")
     return 0
 
@@ -67,7 +71,7 @@ def cmd_history(args) -> int:
 
 def cmd_undo(args) -> int:
     try:
-        undo(_store(args), args.import_id, args.user)
+        undo(_store(args), args.import_id, cli_user(args.user))
     except UndoRefused as refused:
         print(refused.message, file=sys.stderr)
         return 1
@@ -76,7 +80,7 @@ def cmd_undo(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    target = _store(args).backup(args.path)
+    target = _store(args).backup(args.path, cli_user(args.user))
     print(f"已备份到 {target}")
     return 0
 
@@ -87,7 +91,7 @@ def cmd_restore(args) -> int:
         print(f"找不到备份文件：{source}", file=sys.stderr)
         return 1
     try:
-        _store(args).restore(source)
+        _store(args).restore(source, cli_user(args.user))
     except (ValueError, duckdb.Error) as exc:
         print(f"无法从该文件恢复：{exc}", file=sys.stderr)
         return 1
@@ -141,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="（重新）生成演示数据库")
     p.add_argument("--db", help=f"演示数据库文件（默认 {demo_db_path()}）")
+    p.add_argument("--user", default=getpass.getuser(), help="操作人")
     p.set_defaults(func=cmd_demo)
 
     p = with_db(sub.add_parser("metrics", help="计算全部指标"))
@@ -156,15 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("undo", help="撤销一次导入"))
     p.add_argument("import_id", type=int)
-    p.add_argument("--user", default=getpass.getuser())
+    p.add_argument("--user", default=getpass.getuser(), help="撤销人（记入导入日志）")
     p.set_defaults(func=cmd_undo)
 
     p = with_db(sub.add_parser("backup", help="备份数据库"))
     p.add_argument("path")
+    p.add_argument("--user", default=getpass.getuser(), help="操作人")
     p.set_defaults(func=cmd_backup)
 
     p = with_db(sub.add_parser("restore", help="从备份恢复数据库"))
     p.add_argument("path")
+    p.add_argument("--user", default=getpass.getuser(), help="操作人")
     p.set_defaults(func=cmd_restore)
     return parser
 
@@ -173,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # exits 2 on bad usage
     try:
         return args.func(args)
+    except PermissionDenied as denied:  # cli_user is 管理员, so only if that ever changes
+        print(denied.message, file=sys.stderr)
+        return 1
     except duckdb.IOException as exc:
         if is_database_busy(exc):
             print(BUSY_MESSAGE, file=sys.stderr)

@@ -32,15 +32,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 import random
 
+from typing import TYPE_CHECKING
+
 from openpyxl import Workbook
 
 from lib.sheets import SHEETS_BY_KEY, SIX_GOODS
+
+if TYPE_CHECKING:
+    from lib.auth import User
 
 SEED = 2020
 FIRST_YEAR = 2020
 N_MONTHS = 48                       # 2020-01 … 2023-12
 LAST_DAY = dt.date(2023, 12, 31)
-DEMO_USER = "演示数据"
+# Who the import log names for the demo files: the program itself, acting as 管理员.
+DEMO_IMPORTER_NAME = "演示数据"
 PARTY = ("中共党员", "中共预备党员")
 CN_QUARTERS = "一二三四"
 
@@ -1287,8 +1293,11 @@ def build_demo_database(db_path: Path, progress=None) -> str:
     while this one imports (writing would otherwise add a third to the time). Raises
     RuntimeError listing the errors if any file is rejected. Returns e.g. "导入 568 个文件，68,789 行".
     """
+    from lib.auth import ADMIN, User
     from lib.importer import REJECTED, import_file
     from lib.store import Store
+
+    importer = User(DEMO_IMPORTER_NAME, ADMIN)
 
     def say(text: str) -> None:
         if progress is not None:
@@ -1310,7 +1319,7 @@ def build_demo_database(db_path: Path, progress=None) -> str:
         store = Store(db_path)
         try:
             for path in writer.paths():
-                result = import_file(store, path.read_bytes(), path.name, DEMO_USER)
+                result = import_file(store, path.read_bytes(), path.name, importer)
                 files += 1
                 if result.status == REJECTED:
                     for problem in result.errors[:5]:
@@ -1327,6 +1336,15 @@ def build_demo_database(db_path: Path, progress=None) -> str:
         raise RuntimeError("演示数据有文件被拒绝：\n" + "\n".join(rejected[:40]))
     say(f"演示数据导入完成，用时 {time.monotonic() - started:.0f} 秒")
     return f"导入 {files:,} 个文件，{rows:,} 行"
+
+
+def rebuild_demo(user: User, db_path: Path | None = None, progress=None) -> str:
+    """build_demo_database for a person (app or CLI): 管理员 only, since it replaces the demo database."""
+    from lib.auth import MANAGE, require
+    from lib.config import demo_db_path
+
+    require(user, MANAGE, action="重置演示数据")
+    return build_demo_database(Path(db_path) if db_path else demo_db_path(), progress=progress)
 
 
 class _Writer:

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from lib import __version__
+from lib.auth import UNDO, UPLOAD, UPLOADER, User, require
 from lib.parse import DROP_REASONS, ParsedSheet, parse_sheet
 from lib.problems import ERROR, WARNING, Problem, shown_value
 from lib.read import FileRejected, read_workbook
@@ -64,13 +65,15 @@ class FileResult:
     sheets: list[ParsedSheet] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)   # file-level and within-file
     store_problems: list[Problem] = field(default_factory=list)  # against what is stored; redone per check
+    unit_problems: list[Problem] = field(default_factory=list)   # 填报: rows of another 队; redone per check
     replacements: list[Replacement] = field(default_factory=list)
     import_id: int | None = None
     unchanged_since: int | None = None
 
     @property
     def all_problems(self) -> list[Problem]:
-        return self.problems + self.store_problems + [p for s in self.sheets for p in s.problems]
+        return (self.problems + self.unit_problems + self.store_problems
+                + [p for s in self.sheets for p in s.problems])
 
     @property
     def errors(self) -> list[Problem]:
@@ -391,14 +394,71 @@ def _unchanged_since(cur, content_key: str) -> int | None:
     return row[0] if row else None
 
 
+# ---------------------------------------------------------------- 填报: only the user's own 队
+
+def unit_field(sheet: SheetType) -> str:
+    """The field naming the 队 a sheet belongs to (包保/谈心: the party member's 队)."""
+    return next(c.field for c in sheet.columns if c.context == "unit")
+
+
+def _check_units(cur, result: FileResult, user: User) -> None:
+    """One error per sheet holding rows of a 队 the user may not write; nothing for 管理员.
+
+    The problem ledger is replaced by 问题编号, not by 队, so a stored row with the same number
+    under another 队 is refused as well: re-filing it would take it over.
+    """
+    result.unit_problems = []
+    if user.role != UPLOADER:  # 管理员 writes every 队; 查看 never gets this far
+        return
+    for parsed in result.loadable:
+        if parsed.frame is None or not len(parsed.frame):
+            continue
+        sheet, frame = parsed.sheet_type, parsed.frame
+        field_name = unit_field(sheet)
+        label = sheet.column(field_name).label
+        foreign = frame[[not user.may_write_unit(u) for u in frame[field_name]]]
+        if len(foreign):
+            units = sorted({str(u) for u in foreign[field_name]})
+            result.unit_problems.append(Problem(
+                ERROR, f"这张{sheet.label}含有其他队（{'、'.join(units[:5])}{' 等' if len(units) > 5 else ''}）的 "
+                       f"{len(foreign)} 行；你只能上传本队（{user.unit}）的报表",
+                "请删去其他队的行后重新上传，或请管理员导入", result.file_name, parsed.name,
+                int(foreign["_row"].iloc[0]), label, shown_value(foreign[field_name].iloc[0])))
+            continue
+        if sheet.key == "problems":
+            ids = sorted({str(v) for v in frame["problem_id"]})
+            taken = cur.execute(
+                "SELECT problem_id, unit FROM problems WHERE list_contains(?, problem_id) ORDER BY problem_id",
+                [ids]).fetchall()
+            taken = [(pid, unit) for pid, unit in taken if not user.may_write_unit(unit)]
+            if taken:
+                first = frame[frame["problem_id"] == taken[0][0]]
+                shown = "、".join(f"{pid}（{unit}）" for pid, unit in taken[:5]) + (" 等" if len(taken) > 5 else "")
+                result.unit_problems.append(Problem(
+                    ERROR, f"问题编号 {shown}已登记在其他队的问题台帐中；你只能更新本队（{user.unit}）的问题",
+                    "请核对问题编号；如确需修改，请联系管理员", result.file_name, parsed.name,
+                    int(first["_row"].iloc[0]) if len(first) else None,
+                    sheet.column("problem_id").label, shown_value(taken[0][0])))
+
+
 # ---------------------------------------------------------------- public API
 
-def preview(store: Store, data: bytes, file_name: str, context: dict[str, str] | None = None) -> FileResult:
-    """What importing this file would do; writes nothing."""
+def preview(store: Store, data: bytes, file_name: str, context: dict[str, str] | None = None,
+            user: User | None = None) -> FileResult:
+    """What importing this file would do; writes nothing.
+
+    With `user`, also what that user's role refuses (a 填报 user's rows of another 队), so the
+    upload page can say so before the import does.
+    """
     result = parse_file(data, file_name, context)
     if result.status == REJECTED:
         return result
     cur = store.cursor()
+    if user is not None:
+        _check_units(cur, result, user)
+        if result.errors:
+            result.status = REJECTED
+            return result
     since = _unchanged_since(cur, result.content_key)
     if since is not None:
         result.status, result.unchanged_since = UNCHANGED, since
@@ -411,14 +471,25 @@ def preview(store: Store, data: bytes, file_name: str, context: dict[str, str] |
     return result
 
 
-def import_file(store: Store, data: bytes, file_name: str, user: str,
+def import_file(store: Store, data: bytes, file_name: str, user: User,
                 context: dict[str, str] | None = None, parsed: FileResult | None = None) -> FileResult:
-    """Import one file atomically: all of it, or nothing (and then say why)."""
+    """Import one file atomically: all of it, or nothing (and then say why).
+
+    Raises PermissionDenied for a user who may not import at all (查看); a 填报 user's file with
+    rows of another 队 comes back rejected, one error per such sheet. Either way nothing is
+    written or archived.
+    """
+    require(user, UPLOAD)
     result = parsed or parse_file(data, file_name, context)
     if result.status == REJECTED:
         return result
     with store.write_lock:
         cur = store.cursor()
+        # Checked under the lock: the ledger's stored 队 cannot change before the write.
+        _check_units(cur, result, user)
+        if result.errors:
+            result.status = REJECTED
+            return result
         since = _unchanged_since(cur, result.content_key)
         if since is not None:
             result.status, result.unchanged_since = UNCHANGED, since
@@ -445,7 +516,8 @@ def import_file(store: Store, data: bytes, file_name: str, user: str,
     return result
 
 
-def import_paths(store: Store, paths: list[Path | str], user: str) -> list[FileResult]:
+def import_paths(store: Store, paths: list[Path | str], user: User) -> list[FileResult]:
+    require(user, UPLOAD)  # before reading any file
     results = []
     for path in paths:
         path = Path(path)
@@ -476,7 +548,7 @@ def _drop_stages(cur, staged: dict[str, str]) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {stage}")
 
 
-def _log_import(cur, result: FileResult, import_id: int, user: str) -> None:
+def _log_import(cur, result: FileResult, import_id: int, user: User) -> None:
     sheets = result.sheet_rows()
     cur.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', NULL, NULL)",
@@ -484,7 +556,7 @@ def _log_import(cur, result: FileResult, import_id: int, user: str) -> None:
          json.dumps(sheets, ensure_ascii=False),
          json.dumps([p.as_json() for p in result.warnings][:500], ensure_ascii=False),
          sum(s["rows_loaded"] for s in sheets), sum(s["rows_dropped"] for s in sheets),
-         user, dt.datetime.now(), __version__])
+         user.name, dt.datetime.now(), __version__])
 
 
 def _archive(store: Store, data: bytes, result: FileResult) -> None:
@@ -506,8 +578,9 @@ class UndoRefused(Exception):
         self.message = message
 
 
-def undo(store: Store, import_id: int, user: str) -> None:
-    """Put back exactly what import `import_id` replaced, and remove what it added."""
+def undo(store: Store, import_id: int, user: User) -> None:
+    """Put back exactly what import `import_id` replaced, and remove what it added (管理员 only)."""
+    require(user, UNDO)
     with store.transaction() as cur:
         row = cur.execute("SELECT status FROM imports WHERE id = ?", [import_id]).fetchone()
         if row is None:
@@ -527,7 +600,7 @@ def undo(store: Store, import_id: int, user: str) -> None:
                         f"FROM {sheet.key}__replaced WHERE replaced_by = ?", [import_id])
             cur.execute(f"DELETE FROM {sheet.key}__replaced WHERE replaced_by = ?", [import_id])
         cur.execute("UPDATE imports SET status = 'undone', undone_by = ?, undone_at = ? WHERE id = ?",
-                    [user, dt.datetime.now(), import_id])
+                    [user.name, dt.datetime.now(), import_id])
 
 
 HISTORY_COLUMNS = {"id": "编号", "imported_at": "导入时间", "user_name": "导入人", "file_name": "文件",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from lib.auth import MANAGE, User, require
 from lib.config import default_db_path
 from lib.sheets import SHEETS, SheetType
 
@@ -170,8 +171,9 @@ class Store:
 
     # ------------------------------------------------------------ backup / restore
 
-    def backup(self, target: Path | str) -> Path:
-        """A consistent copy of the whole database, taken while the app keeps running."""
+    def backup(self, target: Path | str, user: User) -> Path:
+        """A consistent copy of the whole database, taken while the app keeps running (管理员 only)."""
+        require(user, MANAGE, action="备份数据库")
         target = Path(target)
         if target.exists():
             target.unlink()
@@ -184,8 +186,9 @@ class Store:
                 cur.execute("DETACH backup_db")
         return target
 
-    def restore(self, source: Path | str) -> None:
-        """Replace every table's content with the backup's, in one transaction."""
+    def restore(self, source: Path | str, user: User) -> None:
+        """Replace every table's content with the backup's, in one transaction (管理员 only)."""
+        require(user, MANAGE, action="恢复数据库")
         source = Path(source)
         cur = self.cursor()
         cur.execute(f"ATTACH {quote(str(source))} AS restore_db (READ_ONLY)")

@@ -1,5 +1,6 @@
-"""The one Streamlit helper module: store, filters in the sidebar and the URL, cached metric
-calls, the page frame (scope line, KPI cards, charts, tables with downloads) and empty states.
+"""The one Streamlit helper module: store, who is signed in, filters in the sidebar and the URL,
+cached metric calls, the page frame (scope line, KPI cards, charts, tables with downloads) and
+empty states.
 
 Pages call these and the metric functions; they do no arithmetic of their own.
 """
@@ -8,12 +9,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Mapping
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from lib import charts, metrics
+from lib.auth import (DEMO_USER, AccountConfigError, AuthConfig, PermissionDenied, User, load_config,
+                      user_for_email, verify_password)
 from lib.config import default_db_path, demo_db_path
-from lib.export import xlsx_bytes
+from lib.export import export_table
 from lib.labels import COLUMN_LABELS
 from lib.masking import mask_frame
 from lib.metrics import Filter, Ratio
@@ -57,12 +63,13 @@ def _cached_metric(name: str, db_path: str, version: tuple, f: Filter):
 def metric(name: str, f: Filter):
     """A metric function by name, cached per database, data version and filter.
 
-    In 会议模式 every table inside the result has its names and 工号 masked, so tables, chart
-    labels, hover text and downloads built from it never show them.
+    Unless full names may be shown (full_names_shown: never in 会议模式) every table inside the
+    result has its names and 工号 masked, so tables, chart labels, hover text and downloads built
+    from it never show them.
     """
     store, _ = get_store()
     result = _cached_metric(name, str(store.path), data_version(store), f)
-    return _masked(result) if meeting_mode() else result
+    return result if full_names_shown() else _masked(result)
 
 
 def _masked(result):
@@ -357,16 +364,33 @@ def labelled(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.D
 
 def table(frame: pd.DataFrame, file_name: str, columns: dict[str, str] | None = None,
           empty: str = "没有符合条件的记录", key: str | None = None) -> None:
-    """A detail table with a .xlsx download of exactly what is shown."""
+    """A detail table with a .xlsx download of what is shown (names masked unless allowed)."""
     if frame.empty:
         st.caption(empty)
         return
     shown = labelled(frame, columns)
     st.dataframe(shown, hide_index=True, width="stretch", placeholder="")  # missing values: empty, not "None"
-    # The workbook is written only when someone clicks, not on every rerun of the page.
-    st.download_button("下载 Excel", lambda: xlsx_bytes({file_name: shown}), file_name=f"{file_name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=key or f"download-{file_name}", icon=":material/download:", on_click="ignore")
+    excel_download("下载 Excel", {file_name: shown}, file_name, key=key or f"download-{file_name}")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def excel_download(label: str, frames: dict[str, pd.DataFrame], file_name: str, key: str,
+                   what: str | None = None, detail: str | None = None, store: Store | None = None) -> None:
+    """A download button for tables, through lib.export.export_table: role check, masking, export log.
+
+    The workbook is built (and the download logged) only when someone clicks, not on every rerun;
+    everything the callable needs is taken now, since it runs outside this script run.
+    """
+    user, meeting, full = signed_in_user(), meeting_mode(), full_names_shown()
+    target = store or get_store()[0]
+    if detail is None:
+        detail = scope_text(current_filter()) if "filter" in st.session_state else ""
+    what = what or f"表格：{file_name}"
+    st.download_button(label, lambda: export_table(target, user, frames, what, detail, meeting, full),
+                       file_name=f"{file_name}.xlsx", mime=XLSX_MIME, key=key, icon=":material/download:",
+                       on_click="ignore")
 
 
 def empty_state(what: str, upload_hint: str) -> None:
@@ -382,6 +406,159 @@ def run_page(page) -> None:
         st.error(ERROR_MESSAGE, icon=":material/error:")
 
 
-def signed_in_user() -> str:
-    """Who is using the app, for the import log. Without configured accounts everyone is 匿名用户."""
-    return st.session_state.get("user_name", "匿名用户")
+# ---------------------------------------------------------------- accounts and sign-in
+
+SECRETS_EXAMPLE = ".streamlit/secrets.toml.example"
+DEMO_BANNER = ("演示模式：未配置账号，任何人都可以上传和撤销数据。每位访问者都按管理员权限操作"
+               f"（下载的表格中姓名和工号仍打码）。配置方法见 {SECRETS_EXAMPLE}")
+LOGIN_KEY = "auth_login"          # session state: the login name of the signed-in account
+
+
+def _secrets() -> Mapping:
+    """The secrets sections auth reads. No secrets file means no accounts (st.secrets raises then).
+
+    A secrets file that exists but cannot be read must not quietly turn into 演示模式, where anyone
+    may upload: that raises AccountConfigError instead.
+    """
+    try:
+        return {key: st.secrets[key] for key in ("accounts", "auth", "roles") if key in st.secrets}
+    except FileNotFoundError:  # StreamlitSecretNotFoundError: missing, or present but unreadable
+        from streamlit import config
+
+        existing = [p for p in config.get_option("secrets.files") if Path(p).is_file()]
+        if existing:
+            raise AccountConfigError(f"无法读取账号配置文件 {existing[0]}，请检查其 TOML 格式"
+                                     f"（可参照 {SECRETS_EXAMPLE}）") from None
+        return {}
+
+
+def auth_config() -> AuthConfig:
+    """Accounts and OIDC settings from secrets (cheap: no password hashing here)."""
+    return load_config(_secrets())
+
+
+def _oidc_info() -> dict:
+    return st.user.to_dict()
+
+
+def current_user(config: AuthConfig | None = None) -> User | None:
+    """Who is signed in, or None. 演示模式 (nothing configured): DEMO_USER."""
+    config = config or auth_config()
+    if config.demo:
+        return DEMO_USER
+    if config.oidc:
+        info = _oidc_info()
+        if not info.get("is_logged_in"):
+            return None
+        return user_for_email(config, info.get("email"), info.get("name"))
+    account = config.accounts.get(st.session_state.get(LOGIN_KEY) or "")
+    return account.user if account else None  # an account removed from secrets is signed out
+
+
+def is_signed_in() -> bool:
+    """Someone (or 演示模式's anyone) is signed in; False also when the configuration is broken."""
+    try:
+        return current_user() is not None
+    except AccountConfigError:
+        return False
+
+
+def signed_in_user() -> User:
+    """The signed-in user (DEMO_USER in 演示模式). Pages only run after sign_in() found one."""
+    user = current_user()
+    if user is None:
+        raise PermissionDenied("请先登录")
+    return user
+
+
+def full_names_shown() -> bool:
+    """Whether tables carry full names and 工号.
+
+    Never in 会议模式. In 演示模式 as before accounts existed (on screen; downloads are still masked,
+    see lib.export). With accounts only a 管理员 who switched on 显示完整姓名 sees them.
+    """
+    if meeting_mode():
+        return False
+    user = current_user()
+    if user is None:
+        return False
+    if user.demo:
+        return True
+    return user.can_see_full_names and bool(st.session_state.get("show_full_names", False))
+
+
+def sign_in() -> User:
+    """The sidebar's account block, run before any page.
+
+    演示模式: a banner. Signed in: 姓名 · 角色（队）, sign-out, and for 管理员 the 显示完整姓名 switch.
+    Otherwise the sign-in form (or the OIDC button) and nothing else: the run stops here, so no
+    page and no data is shown to someone who has not signed in.
+    """
+    try:
+        config = auth_config()
+    except AccountConfigError as exc:
+        st.error(exc.message, icon=":material/error:")
+        st.stop()
+    if config.demo:
+        st.sidebar.warning(DEMO_BANNER, icon=":material/lock_open:")
+        return DEMO_USER
+    user = current_user(config)
+    if user is not None:
+        with st.sidebar:
+            left, right = st.columns([3, 2], vertical_alignment="center")
+            left.markdown(f":material/account_circle: {user.label}")
+            if right.button("退出登录", key="sign-out", type="tertiary"):
+                _sign_out(config)
+            if user.can_see_full_names:
+                st.toggle("显示完整姓名", key="show_full_names", value=False,
+                          help="默认姓名和工号打码；打开后页面表格和下载的 Excel 显示完整姓名（会议模式下始终打码）。"
+                               "每次下载都记入导出日志。")
+        return user
+    st.title("班组党建看板")
+    if config.oidc:
+        _oidc_prompt(config)
+    else:
+        _password_form(config)
+    st.stop()
+
+
+def _sign_out(config: AuthConfig) -> None:
+    # Everything of this session goes: previews of uploaded files, filters, the switches.
+    st.session_state.clear()
+    if config.oidc:
+        st.logout()
+    st.rerun()
+
+
+def _password_form(config: AuthConfig) -> None:
+    st.info("请先登录：在左侧输入账号和密码。没有账号请联系管理员。", icon=":material/login:")
+    with st.sidebar.form("sign-in"):
+        st.markdown("#### 登录")
+        login = st.text_input("账号", key="sign-in-login")
+        password = st.text_input("密码", type="password", key="sign-in-password")
+        submitted = st.form_submit_button("登录", type="primary")
+    if submitted:
+        if verify_password(config.accounts, login, password) is None:
+            st.sidebar.error("账号或密码不正确", icon=":material/error:")
+            st.error("账号或密码不正确，请重新输入。", icon=":material/error:")
+        else:
+            st.session_state[LOGIN_KEY] = login.strip()
+            st.rerun()
+
+
+def _oidc_prompt(config: AuthConfig) -> None:
+    info = _oidc_info()
+    if info.get("is_logged_in"):  # signed in with the provider, but not in [roles]
+        st.error(f"你的账号（{info.get('email') or '未提供邮箱'}）还没有分配角色，请联系管理员在账号配置的 "
+                 "[roles] 中添加。", icon=":material/block:")
+        if st.button("退出登录", key="sign-out"):
+            _sign_out(config)
+        return
+    st.info("请先用单位账号登录。", icon=":material/login:")
+    for provider in config.oidc_providers:
+        label = f"用 {provider} 账号登录" if provider else "登录"
+        if st.button(label, key=f"sign-in-{provider or 'default'}", type="primary"):
+            if provider:
+                st.login(provider)
+            else:
+                st.login()

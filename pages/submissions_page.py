@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, ui
-from lib.export import xlsx_bytes
 from lib.metrics import Ratio
 from lib.sheets import SHEETS
 
@@ -93,10 +92,8 @@ if periodic:
     if len(all_missing) > len(missing):
         every = all_missing.assign(period=[period_label(p) for p in all_missing["period"]])
         every = ui.labelled(every, {"unit": "队", "sheet": "报表", "period": "期间"})
-        st.download_button(f"下载全部报表的缺报清单（{len(all_missing)} 项）",
-                           lambda: xlsx_bytes({"全部缺报清单": every}), file_name="全部缺报清单.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="download-all-missing", icon=":material/download:", on_click="ignore")
+        ui.excel_download(f"下载全部报表的缺报清单（{len(all_missing)} 项）", {"全部缺报清单": every},
+                          "全部缺报清单", key="download-all-missing")
 
 st.markdown("##### 名单类报表（整份报送，无月份）")
 st.caption("发展党员、包保对子、责任区、管理委员会、理念口号、荣誉等按队整份报送，重新上传即替换该队原有名单。"

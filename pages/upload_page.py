@@ -4,6 +4,9 @@ Uploads always go to the real database, never the demo one. Each file is checked
 imported on its own (all of it or nothing). Previews are kept per file content in the session, so
 the page's reruns neither re-read files nor import anything twice. Below: the blank template, the
 sheet documentation and the import log with undo.
+
+What a user sees follows the role (查看: no upload; 填报: own 队; undo: 管理员), but the
+importer enforces it: this page only explains.
 """
 from __future__ import annotations
 
@@ -18,8 +21,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import ui
+from lib.auth import UPLOADER, PermissionDenied, User
 from lib.clean import clean_org
-from lib.export import xlsx_bytes
 from lib.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, UndoRefused, history, import_file,
                           is_database_busy, preview, undo)
 from lib.parse import CONTEXT_LABELS, infer_context
@@ -36,7 +39,7 @@ CONTEXT_ORDER = ("unit", "month", "quarter", "year")
 BUSY_MESSAGE = "数据库正被其他操作占用，请稍后再试"
 
 state = st.session_state
-state.setdefault("upload_previews", {})   # (hash, context json, data version) → FileResult
+state.setdefault("upload_previews", {})   # (hash, context json, data version, user) → FileResult
 state.setdefault("upload_done", {})       # (hash, context json) → FileResult of the import
 state.setdefault("upload_last", [])       # keys of upload_done from the last confirm, in order
 state.setdefault("upload_round", 0)       # bumped to empty the file uploader
@@ -73,13 +76,14 @@ def _failed(name: str, message: str, hint: str = "") -> FileResult:
     return result
 
 
-def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], version: tuple) -> FileResult:
-    """preview(), once per file content, context and data version (reruns reuse it)."""
-    key = (file_hash, _context_json(context), version)
+def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], version: tuple,
+             user: User) -> FileResult:
+    """preview(), once per file content, context, data version and user (reruns reuse it)."""
+    key = (file_hash, _context_json(context), version, user)
     cache = state.upload_previews
     if key not in cache:
         try:
-            cache[key] = preview(real, data, name, context or None)
+            cache[key] = preview(real, data, name, context or None, user=user)
         except Exception as exc:  # noqa: BLE001 — the page must never fail on a file
             log.exception("preview of %s failed", name)
             cache[key] = _failed(name, BUSY_MESSAGE if is_database_busy(exc) else "检查这个文件时出现意外问题，已记录",
@@ -175,9 +179,8 @@ def _problem_tables(result: FileResult, key: str, show_errors: bool = True) -> N
             st.dataframe(_problems(warnings), hide_index=True, width="stretch")
     if errors or warnings:
         frame = _problems(result.all_problems)
-        st.download_button("下载错误清单", lambda: xlsx_bytes({"错误清单": frame}),
-                           file_name=f"{Path(result.file_name).stem}_错误清单.xlsx", mime=XLSX_MIME,
-                           key=f"problems-{key}", icon=":material/download:", on_click="ignore")
+        ui.excel_download("下载错误清单", {"错误清单": frame}, f"{Path(result.file_name).stem}_错误清单",
+                          key=f"problems-{key}", what="错误清单", detail=result.file_name, store=real)
 
 
 def _result_message(result: FileResult) -> None:
@@ -244,6 +247,113 @@ def _switch_view_if_needed(was_demo: bool) -> None:
         ui.reset_filters()
 
 
+def _upload_flow(user: User) -> None:
+    """① choose files, ② see the checks, ③ confirm; for users who may upload."""
+    st.subheader("① 选择文件")
+    files = st.file_uploader("选择要上传的报表文件（可多选）", type=FILE_TYPES, accept_multiple_files=True,
+                             key=f"upload-files-{state.upload_round}",
+                             help="支持 Excel（.xlsx、.xlsm、.xls）、WPS 表格（.et）和 CSV。一个文件可以包含多张报表。")
+
+    uploads: list[Upload] = []
+    duplicates: list[str] = []
+    if files:
+        version = ui.data_version(real)
+        # 填报 may only name their own 队 for a file that does not say which it is.
+        units = [user.unit] if user.role == UPLOADER else _known_units()
+        seen: dict[str, str] = {}
+        for f in files:
+            name = PurePath(f.name).name or "未命名文件"
+            try:
+                data = f.getvalue()
+            except Exception:  # noqa: BLE001
+                log.exception("reading upload %s failed", name)
+                data = b""
+            file_hash = hashlib.sha256(data).hexdigest()
+            if file_hash in seen:
+                duplicates.append(f"{name}（与 {seen[file_hash]} 内容相同）")
+                continue
+            seen[file_hash] = name
+            uploads.append(Upload(name, data, file_hash, {}, [], _preview(data, name, file_hash, {}, version, user)))
+        # Keep only what is still needed in the session.
+        wanted = {u.file_hash for u in uploads}
+        for key in [k for k in state.upload_previews if k[0] not in wanted or k[2] != version]:
+            del state.upload_previews[key]
+
+    if uploads:
+        st.subheader("② 检查结果")
+        if duplicates:
+            st.warning("以下文件重复选择，只检查一次：" + "；".join(duplicates), icon=":material/content_copy:")
+        for i, item in enumerate(uploads):
+            with st.container(border=True):
+                st.markdown(f"**{i + 1}. {_md(item.name)}**")
+                base = item.result
+                item.needed = [c for c in CONTEXT_ORDER if c in base.missing_context]
+                if item.needed:
+                    offered = state.upload_units.setdefault(item.file_hash, units)
+                    item.context = _context_inputs(item.file_hash, item.needed, offered)
+                    if item.context:
+                        item.result = _preview(item.data, item.name, item.file_hash, item.context, version, user)
+                done = state.upload_done.get(item.key)
+                if done is not None:
+                    _result_message(done)
+                    if done.status == REJECTED:
+                        _problem_tables(done, f"done-{i}-{item.file_hash[:12]}")
+                    continue
+                _show_preview(item, i)
+
+        ready = [u for u in uploads if u.result.status == READY and u.key not in state.upload_done]
+        blocked = [u for u in uploads if u.result.status == REJECTED and u.key not in state.upload_done]
+        st.subheader("③ 确认导入")
+        if ready:
+            note = f"将导入 {len(ready)} 个文件。"
+            if blocked:
+                note += f"有错误或缺少信息的 {len(blocked)} 个文件不会导入。"
+            st.caption(note + "导入时逐个文件写入数据库，每个文件要么整份成功，要么不做任何改动。")
+        elif all(u.key in state.upload_done for u in uploads):
+            st.caption("所选文件都已处理。")
+        else:
+            st.caption("没有可以导入的文件：请先改正错误、补充缺少的信息，或选择新的文件。")
+        if st.button(f"确认导入 {len(ready)} 个文件" if ready else "确认导入", type="primary", disabled=not ready,
+                     key="upload-confirm", icon=":material/upload:"):
+            was_demo = showing_demo
+            last = []
+            progress = st.progress(0.0, text="准备导入…")
+            with st.status(f"正在导入 {len(ready)} 个文件…", expanded=True) as box:
+                for n, item in enumerate(ready):
+                    progress.progress(n / len(ready), text=f"正在导入第 {n + 1}/{len(ready)} 个：{item.name}")
+                    if item.key in state.upload_done:  # never twice, whatever reruns happen
+                        continue
+                    try:
+                        # The file is parsed again here (cheap): passing the preview's result would repeat
+                        # its checks against the database and log every 名册 warning twice.
+                        result = import_file(real, item.data, item.name, user, item.context or None)
+                    except PermissionDenied as denied:
+                        result = _failed(item.name, denied.message)
+                    except Exception as exc:  # noqa: BLE001
+                        log.exception("import of %s failed", item.name)
+                        result = _failed(item.name, BUSY_MESSAGE if is_database_busy(exc)
+                                         else "导入这个文件时出现意外问题，数据库未做改动（已记录）",
+                                         "请稍后重试；如仍出现，请联系管理员")
+                    state.upload_done[item.key] = result
+                    last.append(item.key)
+                    box.write(result.summary)
+                progress.progress(1.0, text="导入完成")
+                box.update(label="导入完成", state="complete", expanded=False)
+            state.upload_last = last
+            ui.clear_caches()
+            _switch_view_if_needed(was_demo)
+            st.rerun()
+        _last_summary()
+        if state.upload_done:
+            if st.button("清空已选文件，继续上传", key="upload-clear", icon=":material/restart_alt:"):
+                state.upload_round += 1
+                state.upload_previews.clear()
+                state.upload_done.clear()   # the import log (UNCHANGED) guards from here on
+                state.upload_units.clear()
+                state.upload_last = []
+                st.rerun()
+
+
 # ---------------------------------------------------------------- page
 
 st.title("数据上传")
@@ -258,107 +368,14 @@ if flash:
     state.upload_flash = None
     getattr(st, flash[0])(flash[1])
 
-st.subheader("① 选择文件")
-files = st.file_uploader("选择要上传的报表文件（可多选）", type=FILE_TYPES, accept_multiple_files=True,
-                         key=f"upload-files-{state.upload_round}",
-                         help="支持 Excel（.xlsx、.xlsm、.xls）、WPS 表格（.et）和 CSV。一个文件可以包含多张报表。")
-
-uploads: list[Upload] = []
-duplicates: list[str] = []
-if files:
-    version = ui.data_version(real)
-    units = _known_units()
-    seen: dict[str, str] = {}
-    for f in files:
-        name = PurePath(f.name).name or "未命名文件"
-        try:
-            data = f.getvalue()
-        except Exception:  # noqa: BLE001
-            log.exception("reading upload %s failed", name)
-            data = b""
-        file_hash = hashlib.sha256(data).hexdigest()
-        if file_hash in seen:
-            duplicates.append(f"{name}（与 {seen[file_hash]} 内容相同）")
-            continue
-        seen[file_hash] = name
-        uploads.append(Upload(name, data, file_hash, {}, [], _preview(data, name, file_hash, {}, version)))
-    # Keep only what is still needed in the session.
-    wanted = {u.file_hash for u in uploads}
-    for key in [k for k in state.upload_previews if k[0] not in wanted or k[2] != version]:
-        del state.upload_previews[key]
-
-if uploads:
-    st.subheader("② 检查结果")
-    if duplicates:
-        st.warning("以下文件重复选择，只检查一次：" + "；".join(duplicates), icon=":material/content_copy:")
-    for i, item in enumerate(uploads):
-        with st.container(border=True):
-            st.markdown(f"**{i + 1}. {_md(item.name)}**")
-            base = item.result
-            item.needed = [c for c in CONTEXT_ORDER if c in base.missing_context]
-            if item.needed:
-                offered = state.upload_units.setdefault(item.file_hash, units)
-                item.context = _context_inputs(item.file_hash, item.needed, offered)
-                if item.context:
-                    item.result = _preview(item.data, item.name, item.file_hash, item.context, version)
-            done = state.upload_done.get(item.key)
-            if done is not None:
-                _result_message(done)
-                if done.status == REJECTED:
-                    _problem_tables(done, f"done-{i}-{item.file_hash[:12]}")
-                continue
-            _show_preview(item, i)
-
-    ready = [u for u in uploads if u.result.status == READY and u.key not in state.upload_done]
-    blocked = [u for u in uploads if u.result.status == REJECTED and u.key not in state.upload_done]
-    st.subheader("③ 确认导入")
-    if ready:
-        note = f"将导入 {len(ready)} 个文件。"
-        if blocked:
-            note += f"有错误或缺少信息的 {len(blocked)} 个文件不会导入。"
-        st.caption(note + "导入时逐个文件写入数据库，每个文件要么整份成功，要么不做任何改动。")
-    elif all(u.key in state.upload_done for u in uploads):
-        st.caption("所选文件都已处理。")
-    else:
-        st.caption("没有可以导入的文件：请先改正错误、补充缺少的信息，或选择新的文件。")
-    if st.button(f"确认导入 {len(ready)} 个文件" if ready else "确认导入", type="primary", disabled=not ready,
-                 key="upload-confirm", icon=":material/upload:"):
-        was_demo = showing_demo
-        user = ui.signed_in_user()
-        last = []
-        progress = st.progress(0.0, text="准备导入…")
-        with st.status(f"正在导入 {len(ready)} 个文件…", expanded=True) as box:
-            for n, item in enumerate(ready):
-                progress.progress(n / len(ready), text=f"正在导入第 {n + 1}/{len(ready)} 个：{item.name}")
-                if item.key in state.upload_done:  # never twice, whatever reruns happen
-                    continue
-                try:
-                    # The file is parsed again here (cheap): passing the preview's result would repeat
-                    # its checks against the database and log every 名册 warning twice.
-                    result = import_file(real, item.data, item.name, user, item.context or None)
-                except Exception as exc:  # noqa: BLE001
-                    log.exception("import of %s failed", item.name)
-                    result = _failed(item.name, BUSY_MESSAGE if is_database_busy(exc)
-                                     else "导入这个文件时出现意外问题，数据库未做改动（已记录）",
-                                     "请稍后重试；如仍出现，请联系管理员")
-                state.upload_done[item.key] = result
-                last.append(item.key)
-                box.write(result.summary)
-            progress.progress(1.0, text="导入完成")
-            box.update(label="导入完成", state="complete", expanded=False)
-        state.upload_last = last
-        ui.clear_caches()
-        _switch_view_if_needed(was_demo)
-        st.rerun()
-    _last_summary()
-    if state.upload_done:
-        if st.button("清空已选文件，继续上传", key="upload-clear", icon=":material/restart_alt:"):
-            state.upload_round += 1
-            state.upload_previews.clear()
-            state.upload_done.clear()   # the import log (UNCHANGED) guards from here on
-            state.upload_units.clear()
-            state.upload_last = []
-            st.rerun()
+user = ui.signed_in_user()
+if not user.can_upload:
+    st.info("你的角色是「查看」：可以查看各页数据和下载表格，不能上传报表。如需上传本队报表，请联系管理员开通「填报」权限。",
+            icon=":material/visibility:")
+else:
+    if user.role == UPLOADER:
+        st.info(f"只能上传本队（{user.unit}）的报表；含有其他队数据的文件不会导入。", icon=":material/badge:")
+    _upload_flow(user)
 
 # ---------------------------------------------------------------- template and documentation
 
@@ -393,30 +410,33 @@ if log_frame is not None:
         shown = log_frame.copy()
         shown["导入时间"] = pd.to_datetime(shown["导入时间"]).dt.strftime("%Y-%m-%d %H:%M")
         st.dataframe(shown, hide_index=True, width="stretch")
-        active = shown[shown["状态"] == "有效"]
-        labels = {int(r["编号"]): f"第 {int(r['编号'])} 次 · {r['文件']} · {r['导入时间']}" for _, r in active.iterrows()}
-        st.markdown("**撤销导入**")
-        st.caption("撤销后，该次导入的数据被删除，被它替换的数据恢复原状。若之后的导入又替换了同一范围，需先撤销较新的那次。")
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = left.selectbox("选择要撤销的导入", list(labels), index=None, format_func=labels.get,
-                                key="undo-choice", placeholder="选择一次有效的导入" if labels else "没有可撤销的导入")
-        if right.button("撤销所选导入", disabled=chosen is None, key="undo-button", icon=":material/undo:"):
-            was_demo = showing_demo
-            try:
-                undo(real, int(chosen), ui.signed_in_user())
-            except UndoRefused as refused:
-                st.error(refused.message, icon=":material/block:")
-            except Exception as exc:  # noqa: BLE001
-                log.exception("undo of import %s failed", chosen)
-                st.error(BUSY_MESSAGE if is_database_busy(exc) else "撤销时出现意外问题，数据库未做改动（已记录）",
-                         icon=":material/error:")
-            else:
-                ui.clear_caches()
-                # The file of that import may be imported again in this session.
-                for key in [k for k, r in state.upload_done.items() if r.import_id == int(chosen)]:
-                    del state.upload_done[key]
-                state.upload_last = [k for k in state.upload_last if k in state.upload_done]
-                state.upload_flash = ("success", f"已撤销第 {int(chosen)} 次导入，数据已恢复到该次导入之前。")
-                state.pop("undo-choice", None)
-                _switch_view_if_needed(was_demo)
-                st.rerun()
+        if not user.can_undo:
+            st.caption("撤销导入只能由管理员操作。")
+        else:
+            active = shown[shown["状态"] == "有效"]
+            labels = {int(r["编号"]): f"第 {int(r['编号'])} 次 · {r['文件']} · {r['导入时间']}" for _, r in active.iterrows()}
+            st.markdown("**撤销导入**")
+            st.caption("撤销后，该次导入的数据被删除，被它替换的数据恢复原状。若之后的导入又替换了同一范围，需先撤销较新的那次。")
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            chosen = left.selectbox("选择要撤销的导入", list(labels), index=None, format_func=labels.get,
+                                    key="undo-choice", placeholder="选择一次有效的导入" if labels else "没有可撤销的导入")
+            if right.button("撤销所选导入", disabled=chosen is None, key="undo-button", icon=":material/undo:"):
+                was_demo = showing_demo
+                try:
+                    undo(real, int(chosen), user)
+                except (UndoRefused, PermissionDenied) as refused:
+                    st.error(refused.message, icon=":material/block:")
+                except Exception as exc:  # noqa: BLE001
+                    log.exception("undo of import %s failed", chosen)
+                    st.error(BUSY_MESSAGE if is_database_busy(exc) else "撤销时出现意外问题，数据库未做改动（已记录）",
+                             icon=":material/error:")
+                else:
+                    ui.clear_caches()
+                    # The file of that import may be imported again in this session.
+                    for key in [k for k, r in state.upload_done.items() if r.import_id == int(chosen)]:
+                        del state.upload_done[key]
+                    state.upload_last = [k for k in state.upload_last if k in state.upload_done]
+                    state.upload_flash = ("success", f"已撤销第 {int(chosen)} 次导入，数据已恢复到该次导入之前。")
+                    state.pop("undo-choice", None)
+                    _switch_view_if_needed(was_demo)
+                    st.rerun()

@@ -4,6 +4,7 @@ The mine: 甲队 (A班, B班) and 乙队 (C班), rosters for 2024-01 and 2024-02
   2024-01  A班: 001 党员, 002, 003 | B班: 004, 005 (blank) | C班: 006 预备党员, 007
   2024-02  A班: 001 党员, 002, 003 | B班: 004 党员, 005    | C班: 007 (blank; 006 left)
 """
+from lib.auth import ADMIN, User
 from lib.importer import IMPORTED, import_file
 from lib.store import Store
 from tests.workbooks import canonical_header, xlsx_bytes
@@ -73,5 +74,5 @@ def build_small_mine(store: Store) -> None:
     files.append({"发展党员": _sheet("development", [
         ["乙队", "C班", "103", "乙三", "否", "否", "2023-02-01", "2023-02-01", "2024-02-20", None, None, None]])})
     for i, sheets in enumerate(files):
-        result = import_file(store, xlsx_bytes(sheets), f"f{i}.xlsx", "测试")
+        result = import_file(store, xlsx_bytes(sheets), f"f{i}.xlsx", User("测试", ADMIN))
         assert result.status == IMPORTED, [e.message for e in result.errors]

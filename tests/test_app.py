@@ -19,10 +19,12 @@ def app_env(demo_copy, monkeypatch):
     return demo_copy.parent
 
 
-def open_page(page: str, query: dict | None = None) -> AppTest:
+def open_page(page: str, query: dict | None = None, secrets: dict | None = None) -> AppTest:
     at = AppTest.from_file(ENTRY, default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
     at.run()
     if page != "overview_page":
         at.switch_page(f"pages/{page}.py").run()
@@ -140,3 +142,109 @@ def test_meeting_mode_switch_and_exit(app_env):
     assert all("*" in v for t in at.dataframe for c in t.value.columns if c == "党员姓名" for v in t.value[c])
     at.button(key="meeting-exit").click().run()
     assert "mode" not in at.query_params
+
+
+# ---------------------------------------------------------------- 账号与权限
+
+DEMO_BANNER_START = "演示模式：未配置账号，任何人都可以上传和撤销数据。"
+PASSWORD = "煤矿党建2024!"
+
+
+def _accounts() -> dict:
+    from lib.auth import hash_password
+
+    digest = hash_password(PASSWORD, rounds=4)  # cheap: the cost factor is not what is tested
+    return {"accounts": {
+        "chakan": {"name": "党群工作部", "password_hash": digest, "role": "查看"},
+        "zongcai": {"name": "综采填报员", "password_hash": digest, "role": "填报", "unit": "综采队"},
+        "admin": {"name": "王主任", "password_hash": digest, "role": "管理员"}}}
+
+
+def sign_in(at: AppTest, login: str, password: str = PASSWORD) -> AppTest:
+    at.sidebar.text_input(key="sign-in-login").input(login)
+    at.sidebar.text_input(key="sign-in-password").input(password)
+    at.sidebar.button[0].click().run()
+    return at
+
+
+def test_without_accounts_the_demo_mode_banner_shows(app_env):
+    at = open_page("upload_page")
+    assert not at.exception
+    banners = [w.value for w in at.sidebar.warning if w.value.startswith(DEMO_BANNER_START)]
+    assert banners and "按管理员权限操作" in banners[0] and ".streamlit/secrets.toml.example" in banners[0]
+    assert at.file_uploader, "in 演示模式 anyone may upload"
+
+
+def test_with_accounts_an_anonymous_visitor_sees_only_the_sign_in(app_env):
+    at = open_page("upload_page", secrets=_accounts())
+    assert not at.exception
+    assert not at.file_uploader and not at.metric and not at.dataframe
+    assert any("请先登录" in i.value for i in at.info)
+    assert not any(w.value.startswith(DEMO_BANNER_START) for w in at.sidebar.warning)
+    assert at.sidebar.text_input(key="sign-in-password").value == ""
+
+
+def test_a_wrong_password_shows_a_chinese_error_and_signs_nobody_in(app_env):
+    at = sign_in(open_page("overview_page", secrets=_accounts()), "zongcai", "wrong password")
+    assert not at.exception
+    assert any("账号或密码不正确" in e.value for e in at.error)
+    assert not at.metric
+    at = sign_in(at, "nobody", PASSWORD)
+    assert any("账号或密码不正确" in e.value for e in at.error)
+
+
+def test_a_signed_in_viewer_sees_the_data_but_no_upload_or_undo(app_env):
+    at = sign_in(open_page("overview_page", secrets=_accounts()), "chakan")
+    assert not at.exception and at.metric, "the pages are shown once signed in"
+    assert any("党群工作部 · 查看" in m.value for m in at.sidebar.markdown)
+    at.switch_page("pages/upload_page.py").run()
+    assert not at.exception
+    assert not at.file_uploader
+    assert any("你的角色是「查看」" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key in ("upload-confirm", "undo-button")]
+
+
+def test_a_signed_in_uploader_is_told_their_unit_and_can_sign_out(app_env):
+    at = sign_in(open_page("overview_page", secrets=_accounts()), "zongcai")
+    at.switch_page("pages/upload_page.py").run()
+    assert not at.exception
+    assert at.file_uploader
+    assert any("只能上传本队（综采队）的报表" in i.value for i in at.info)
+    at.button(key="sign-out").click().run()
+    assert not at.exception and not at.file_uploader
+    assert any("请先登录" in i.value for i in at.info)
+
+
+def test_names_are_masked_for_an_admin_until_full_names_are_switched_on(app_env):
+    at = sign_in(open_page("pairs_talks_page", secrets=_accounts()), "admin")
+    at.switch_page("pages/pairs_talks_page.py").run()
+
+    def names():
+        return [v for t in at.dataframe for c in t.value.columns if c == "党员姓名" for v in t.value[c]]
+
+    assert names() and all("*" in v for v in names()), "masked by default with accounts"
+    at.sidebar.toggle(key="show_full_names").set_value(True).run()
+    assert not at.exception
+    assert names() and not any("*" in v for v in names())
+
+
+def test_oidc_users_get_the_role_their_e_mail_maps_to(app_env):
+    secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                        "client_id": "id", "client_secret": "secret",
+                        "server_metadata_url": "https://sso.example.com/.well-known/openid-configuration"},
+               "roles": {"li@example.com": {"role": "填报", "unit": "综采队"}}}
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.secrets.update(secrets)
+    at.user = {"is_logged_in": True, "email": "LI@example.com", "name": "李四"}
+    at.run()
+    at.switch_page("pages/upload_page.py").run()
+    assert not at.exception
+    assert any("李四 · 填报（综采队）" in m.value for m in at.sidebar.markdown)
+    assert any("只能上传本队（综采队）的报表" in i.value for i in at.info)
+
+    stranger = AppTest.from_file(ENTRY, default_timeout=120)
+    stranger.secrets.update(secrets)
+    stranger.user = {"is_logged_in": True, "email": "who@example.com"}
+    stranger.run()
+    assert not stranger.exception and not stranger.metric
+    assert any("还没有分配角色" in e.value for e in stranger.error)

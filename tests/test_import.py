@@ -6,13 +6,15 @@ import sys
 
 import pytest
 
+from lib.auth import ADMIN, User
 from lib.importer import IMPORTED, REJECTED, UNCHANGED, UndoRefused, history, import_file, preview, undo
 from lib.sheets import SHEETS
 from tests.workbooks import ROSTER_HEADER, canonical_header, roster, xlsx_bytes
+from tests.users import ADMIN_USER
 
 
 def test_roster_imports_with_its_scope(store):
-    result = import_file(store, xlsx_bytes({"人员名册": roster(n=12)}), "名册.xlsx", "测试员")
+    result = import_file(store, xlsx_bytes({"人员名册": roster(n=12)}), "名册.xlsx", User("测试员", ADMIN))
     assert result.status == IMPORTED, result.errors
     assert result.sheet_rows()[0]["scope"] == ["综采队 2024年6月"]
     rows = store.query("SELECT * FROM roster ORDER BY staff_id")
@@ -26,22 +28,22 @@ def test_roster_imports_with_its_scope(store):
 
 def test_same_file_twice_is_unchanged(store):
     data = xlsx_bytes({"人员名册": roster()})
-    first = import_file(store, data, "a.xlsx", "u")
+    first = import_file(store, data, "a.xlsx", ADMIN_USER)
     before = store.fingerprint()
-    again = import_file(store, data, "a-copy.xlsx", "u")
+    again = import_file(store, data, "a-copy.xlsx", ADMIN_USER)
     assert (first.status, again.status) == (IMPORTED, UNCHANGED)
     assert again.unchanged_since == first.import_id
     assert store.fingerprint() == before
 
 
 def test_changed_file_replaces_exactly_its_scope(store):
-    import_file(store, xlsx_bytes({"人员名册": roster(unit="综采队", n=10)}), "a.xlsx", "u")
-    import_file(store, xlsx_bytes({"人员名册": roster(unit="机运队", n=5, start=100)}), "b.xlsx", "u")
+    import_file(store, xlsx_bytes({"人员名册": roster(unit="综采队", n=10)}), "a.xlsx", ADMIN_USER)
+    import_file(store, xlsx_bytes({"人员名册": roster(unit="机运队", n=5, start=100)}), "b.xlsx", ADMIN_USER)
     import_file(store, xlsx_bytes({"人员名册": roster(month="2024-07", unit="综采队", n=4, start=200)}),
-                "c.xlsx", "u")
+                "c.xlsx", ADMIN_USER)
     replaced = preview(store, xlsx_bytes({"人员名册": roster(unit="综采队", n=7, start=300)}), "d.xlsx")
     assert [r.text for r in replaced.replacements] == ["将替换 综采队 2024年6月 人员名册（已有 10 行，新 7 行）"]
-    result = import_file(store, xlsx_bytes({"人员名册": roster(unit="综采队", n=7, start=300)}), "d.xlsx", "u")
+    result = import_file(store, xlsx_bytes({"人员名册": roster(unit="综采队", n=7, start=300)}), "d.xlsx", ADMIN_USER)
     assert result.status == IMPORTED
     counts = dict(store.cursor().execute(
         "SELECT unit || strftime(month, '%m'), count(*) FROM roster GROUP BY ALL").fetchall())
@@ -49,30 +51,30 @@ def test_changed_file_replaces_exactly_its_scope(store):
 
 
 def test_undo_restores_previous_content_and_refuses_out_of_order(store):
-    import_file(store, xlsx_bytes({"人员名册": roster(n=10)}), "a.xlsx", "u")
+    import_file(store, xlsx_bytes({"人员名册": roster(n=10)}), "a.xlsx", ADMIN_USER)
     state_a = store.fingerprint()
-    second = import_file(store, xlsx_bytes({"人员名册": roster(n=6, start=50)}), "b.xlsx", "u")
+    second = import_file(store, xlsx_bytes({"人员名册": roster(n=6, start=50)}), "b.xlsx", ADMIN_USER)
     state_b = store.fingerprint()
-    third = import_file(store, xlsx_bytes({"人员名册": roster(n=3, start=90)}), "c.xlsx", "u")
+    third = import_file(store, xlsx_bytes({"人员名册": roster(n=3, start=90)}), "c.xlsx", ADMIN_USER)
     with pytest.raises(UndoRefused, match="请先撤销较新的导入"):
-        undo(store, second.import_id, "管理员")
-    undo(store, third.import_id, "管理员")
+        undo(store, second.import_id, ADMIN_USER)
+    undo(store, third.import_id, ADMIN_USER)
     assert store.fingerprint() == state_b
-    undo(store, second.import_id, "管理员")
+    undo(store, second.import_id, ADMIN_USER)
     assert store.fingerprint() == state_a
     with pytest.raises(UndoRefused, match="已经撤销过"):
-        undo(store, second.import_id, "管理员")
+        undo(store, second.import_id, ADMIN_USER)
     assert list(history(store)["状态"]) == ["已撤销", "已撤销", "有效"]
     # The undone file can be imported again.
-    assert import_file(store, xlsx_bytes({"人员名册": roster(n=6, start=50)}), "b.xlsx", "u").status == IMPORTED
+    assert import_file(store, xlsx_bytes({"人员名册": roster(n=6, start=50)}), "b.xlsx", ADMIN_USER).status == IMPORTED
 
 
 def test_rejected_file_changes_nothing(store):
-    import_file(store, xlsx_bytes({"人员名册": roster(n=10)}), "a.xlsx", "u")
+    import_file(store, xlsx_bytes({"人员名册": roster(n=10)}), "a.xlsx", ADMIN_USER)
     before = store.fingerprint()
     bad = roster(n=10, start=500)
     bad[3][8] = "党外人士"  # not a 政治面貌
-    result = import_file(store, xlsx_bytes({"人员名册": bad}), "bad.xlsx", "u")
+    result = import_file(store, xlsx_bytes({"人员名册": bad}), "bad.xlsx", ADMIN_USER)
     assert result.status == REJECTED
     (error,) = result.errors
     assert (error.sheet, error.row, error.column, error.value) == ("人员名册", 4, "政治面貌", "党外人士")
@@ -81,9 +83,9 @@ def test_rejected_file_changes_nothing(store):
 
 
 def test_staff_id_in_another_units_roster_the_same_month_is_an_error(store):
-    import_file(store, xlsx_bytes({"人员名册": roster(unit="综采队", n=5)}), "a.xlsx", "u")
+    import_file(store, xlsx_bytes({"人员名册": roster(unit="综采队", n=5)}), "a.xlsx", ADMIN_USER)
     before = store.fingerprint()
-    result = import_file(store, xlsx_bytes({"人员名册": roster(unit="机运队", n=3, start=4)}), "b.xlsx", "u")
+    result = import_file(store, xlsx_bytes({"人员名册": roster(unit="机运队", n=3, start=4)}), "b.xlsx", ADMIN_USER)
     assert result.status == REJECTED
     assert [e.row for e in result.errors] == [2, 3]
     assert "其他范围（综采队 2024年6月）" in result.errors[0].message
@@ -91,11 +93,11 @@ def test_staff_id_in_another_units_roster_the_same_month_is_an_error(store):
 
 
 def test_unknown_team_is_warned_with_the_closest_spelling(store):
-    import_file(store, xlsx_bytes({"人员名册": roster(n=6)}), "a.xlsx", "u")
+    import_file(store, xlsx_bytes({"人员名册": roster(n=6)}), "a.xlsx", ADMIN_USER)
     team_info = [canonical_header("team_info"),
                  ["2024-06", "综采队", "赵林班", "生产班组", "综采队党支部", None, None],
                  ["2024-06", "综采队", "检修班", "辅助班组", "综采队党支部", "000001", "职工1"]]
-    result = import_file(store, xlsx_bytes({"班组信息": team_info}), "t.xlsx", "u")
+    result = import_file(store, xlsx_bytes({"班组信息": team_info}), "t.xlsx", ADMIN_USER)
     assert result.status == IMPORTED
     messages = [w.message for w in result.warnings]
     assert "班组 '赵林班' 不在2024年6月人员名册中，是否为 '赵林生产班'？" in messages
@@ -130,7 +132,7 @@ def test_every_sheet_type_round_trips_through_the_template(tmp_path, store):
         assert len(rows[sheet.label]) == len(header)
         wb[sheet.label].append(rows[sheet.label])
     wb.save(path)
-    result = import_file(store, path.read_bytes(), path.name, "u")
+    result = import_file(store, path.read_bytes(), path.name, ADMIN_USER)
     assert result.status == IMPORTED, [e.message for e in result.errors]
     loaded = {r["type"]: r["rows_loaded"] for r in result.sheet_rows() if r["type"]}
     assert loaded == {s.label: 1 for s in SHEETS}
@@ -161,14 +163,14 @@ def test_context_from_title_and_file_name(store):
     rows = [["综采队2024年3月份人员名册"], ["填报单位：综采队", None, "填报日期：2024-04-02"],
             [h for h in ROSTER_HEADER if h not in ("月份", "队")]]
     rows += [r[2:] for r in roster(n=3)[1:]]
-    result = import_file(store, xlsx_bytes({"Sheet1": rows}), "名册.xlsx", "u")
+    result = import_file(store, xlsx_bytes({"Sheet1": rows}), "名册.xlsx", ADMIN_USER)
     assert result.status == IMPORTED, result.errors
     assert result.sheet_rows()[0]["scope"] == ["综采队 2024年3月"]
     no_title = [rows[2]] + rows[3:]
-    from_name = import_file(store, xlsx_bytes({"人员名册": no_title}), "机运队_2024年6月.xlsx", "u")
+    from_name = import_file(store, xlsx_bytes({"人员名册": no_title}), "机运队_2024年6月.xlsx", ADMIN_USER)
     assert from_name.sheet_rows()[0]["scope"] == ["机运队 2024年6月"]
-    unknown = import_file(store, xlsx_bytes({"人员名册": no_title}), "名册.xlsx", "u")
+    unknown = import_file(store, xlsx_bytes({"人员名册": no_title}), "名册.xlsx", ADMIN_USER)
     assert unknown.status == REJECTED and unknown.missing_context == ["month", "unit"]
-    supplied = import_file(store, xlsx_bytes({"人员名册": no_title}), "名册.xlsx", "u",
+    supplied = import_file(store, xlsx_bytes({"人员名册": no_title}), "名册.xlsx", ADMIN_USER,
                            context={"unit": "通防部", "month": "2024-05"})
     assert supplied.status == IMPORTED and supplied.sheet_rows()[0]["scope"] == ["通防部 2024年5月"]

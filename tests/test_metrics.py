@@ -12,6 +12,7 @@ import sys
 
 from lib import metrics as m
 from lib.store import Store
+from tests.users import ADMIN_USER
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
 RANGE = m.Filter(start=JAN, end=FEB)
@@ -162,7 +163,7 @@ def test_empty_scope_gives_no_data_not_errors(mine):
 
 
 def test_cli_metrics_json(mine, tmp_path):
-    backup = mine.backup(tmp_path / "copy.duckdb")
+    backup = mine.backup(tmp_path / "copy.duckdb", ADMIN_USER)
     run = subprocess.run([sys.executable, "-m", "lib.cli", "metrics", "--db", str(backup), "--from", "2024-01",
                           "--to", "2024-02", "--unit", "甲队", "--json"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr

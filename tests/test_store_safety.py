@@ -13,6 +13,7 @@ import pytest
 from lib.importer import IMPORTED, import_file
 from lib.store import Store
 from tests.workbooks import roster, xlsx_bytes
+from tests.users import ADMIN_USER
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -28,7 +29,7 @@ def _fingerprint(path) -> dict:
 def test_import_killed_at_random_moments_leaves_old_or_new_state(tmp_path):
     base = tmp_path / "base.duckdb"
     store = Store(base)
-    assert import_file(store, xlsx_bytes({"人员名册": roster(n=300)}), "old.xlsx", "u").status == IMPORTED
+    assert import_file(store, xlsx_bytes({"人员名册": roster(n=300)}), "old.xlsx", ADMIN_USER).status == IMPORTED
     store.close()
     old = _fingerprint(base)
 
@@ -79,7 +80,7 @@ def test_four_importers_and_four_readers_at_once(tmp_path):
         try:
             for u, month, data in files:
                 if u == unit:
-                    result = import_file(store, data, f"{unit}{month}.xlsx", "u")
+                    result = import_file(store, data, f"{unit}{month}.xlsx", ADMIN_USER)
                     if result.status != IMPORTED:
                         errors.append(f"{unit}{month}: {result.status} {result.errors[:1]}")
         except Exception as exc:  # noqa: BLE001 — collected and asserted below
@@ -117,7 +118,7 @@ def test_four_importers_and_four_readers_at_once(tmp_path):
 
 def test_backup_and_restore_while_in_use(tmp_path):
     store = Store(tmp_path / "live.duckdb")
-    import_file(store, xlsx_bytes({"人员名册": roster(n=20)}), "a.xlsx", "u")
+    import_file(store, xlsx_bytes({"人员名册": roster(n=20)}), "a.xlsx", ADMIN_USER)
     state_a = store.fingerprint()
     reading = threading.Event()
     stop = threading.Event()
@@ -130,15 +131,15 @@ def test_backup_and_restore_while_in_use(tmp_path):
     thread = threading.Thread(target=reader)
     thread.start()
     reading.wait(10)
-    backup = store.backup(tmp_path / "backup.duckdb")
-    import_file(store, xlsx_bytes({"人员名册": roster(n=5, start=100)}), "b.xlsx", "u")
+    backup = store.backup(tmp_path / "backup.duckdb", ADMIN_USER)
+    import_file(store, xlsx_bytes({"人员名册": roster(n=5, start=100)}), "b.xlsx", ADMIN_USER)
     assert store.fingerprint() != state_a
-    store.restore(backup)
+    store.restore(backup, ADMIN_USER)
     stop.set()
     thread.join(10)
     assert store.fingerprint() == state_a
     # Import ids keep counting after a restore and the history matches the restored data.
-    again = import_file(store, xlsx_bytes({"人员名册": roster(n=7, start=200)}), "c.xlsx", "u")
+    again = import_file(store, xlsx_bytes({"人员名册": roster(n=7, start=200)}), "c.xlsx", ADMIN_USER)
     assert again.import_id == 2
     store.close()
 
@@ -149,5 +150,5 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, store):
     duckdb.connect(str(other)).execute("CREATE TABLE x (a INT)").close()
     before = store.fingerprint()
     with pytest.raises(ValueError, match="不是本看板的备份文件"):
-        store.restore(other)
+        store.restore(other, ADMIN_USER)
     assert store.fingerprint() == before
