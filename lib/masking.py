@@ -26,6 +26,8 @@ that are not strings (a 工号 read as the number 81234.0) are masked as the tex
 """
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections.abc import Callable, Iterable
 
@@ -309,3 +311,16 @@ def mask_text(text, names: Iterable = (), ids: Iterable = ()):
     '张三林反映…' → '张*林反映…'. Non-text values come back unchanged. For many texts with the
     same names build `text_masker(names, ids)` once."""
     return text_masker(names, ids)(text)
+
+
+def mask_result(result):
+    """A metric result with names and 工号 masked in every table inside it (dataclass, list or frame)."""
+    if isinstance(result, pd.DataFrame):
+        return mask_frame(result)
+    if dataclasses.is_dataclass(result):
+        tables = {fld.name: mask_frame(getattr(result, fld.name)) for fld in dataclasses.fields(result)
+                  if isinstance(getattr(result, fld.name), pd.DataFrame)}
+        return dataclasses.replace(result, **tables) if tables else result
+    if isinstance(result, list):
+        return [mask_result(item) for item in result]
+    return result

@@ -21,10 +21,10 @@ from lib.auth import (DEMO_USER, AccountConfigError, AuthConfig, PermissionDenie
 from lib.config import default_db_path, demo_db_path
 from lib.export import export_table
 from lib.labels import COLUMN_LABELS
-from lib.masking import mask_frame
+from lib.masking import mask_result
 from lib.metrics import Filter, Ratio
 from lib.store import Store
-from lib.views import Chart, Kpi, PageView, Section
+from lib.views import Chart, Kpi, PageView, Section, month_text, pct, scope_text, team_label
 
 log = logging.getLogger("dangjian")
 ERROR_MESSAGE = "页面出现了意外问题，已记录。请刷新页面重试；如仍出现，请联系管理员。"
@@ -69,19 +69,7 @@ def metric(name: str, f: Filter):
     """
     store, _ = get_store()
     result = _cached_metric(name, str(store.path), data_version(store), f)
-    return result if full_names_shown() else _masked(result)
-
-
-def _masked(result):
-    if isinstance(result, pd.DataFrame):
-        return mask_frame(result)
-    if dataclasses.is_dataclass(result):
-        tables = {fld.name: mask_frame(getattr(result, fld.name)) for fld in dataclasses.fields(result)
-                  if isinstance(getattr(result, fld.name), pd.DataFrame)}
-        return dataclasses.replace(result, **tables) if tables else result
-    if isinstance(result, list):
-        return [_masked(item) for item in result]
-    return result
+    return result if full_names_shown() else mask_result(result)
 
 
 # ---------------------------------------------------------------- 会议模式
@@ -153,14 +141,6 @@ def _units_and_teams(db_path: str, version: tuple) -> tuple[list[str], list[tupl
     return units, teams, metrics.loaded_months(store)
 
 
-def team_label(pair: tuple[str, str]) -> str:
-    return f"{pair[0]}·{pair[1]}"
-
-
-def _month_text(m: dt.date) -> str:
-    return f"{m.year}年{m.month}月"
-
-
 def _parse_month(text: str | None) -> dt.date | None:
     try:
         return dt.datetime.strptime(text, "%Y-%m").date() if text else None
@@ -189,9 +169,9 @@ def sidebar_filters() -> Filter:
         st.session_state.filter_teams = [t for t in st.session_state.filter_teams if t in team_options]
         chosen_teams = st.multiselect("班组", team_options, key="filter_teams", placeholder="全部班组")
         left, right = st.columns(2)
-        start = left.selectbox("起始月份", options, key="filter_start", format_func=_month_text)
+        start = left.selectbox("起始月份", options, key="filter_start", format_func=month_text)
         end = right.selectbox("结束月份", [m for m in options if m >= start], key="filter_end",
-                              format_func=_month_text)
+                              format_func=month_text)
     by_label = {team_label(t): t for t in teams}
     end = max(start, end)
     f = Filter(tuple(chosen_units), tuple(by_label[t] for t in chosen_teams), start, end)
@@ -237,24 +217,9 @@ def reset_filters() -> None:
 
 # ---------------------------------------------------------------- page frame
 
-def scope_text(f: Filter, data_month: dt.date | None = None) -> str:
-    who = "、".join(f.units) if f.units else "全矿"
-    if f.teams:
-        who += "（" + "、".join(team_label(t) for t in f.teams) + "）"
-    period = _month_text(f.start) + ("" if f.start == f.end else "–" + _month_text(f.end))
-    parts = [who, period]
-    if data_month is not None:
-        parts.append(f"数据截至{_month_text(data_month)}")
-    return " · ".join(parts)
-
-
 def page_header(title: str, f: Filter, data_month: dt.date | None = None, note: str = "") -> None:
     st.title(title)
     st.caption(scope_text(f, data_month) + (f" · {note}" if note else ""))
-
-
-def pct(value: float | None) -> str:
-    return "无数据" if value is None else f"{value:.1%}"
 
 
 def percent_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -268,25 +233,12 @@ def percent_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def kpi(label: str, value, previous=None, help: str | None = None, lower_is_better: bool = False,
         unit: str = "") -> None:
     """A KPI card: a Ratio shows its percentage with n/N under it; delta against the previous period."""
-    if isinstance(value, Ratio):
-        shown, caption = pct(value.value), (f"{value.n} / {value.N}" if value.N else "分母为 0")
-        now = value.value
-        before = previous.value if isinstance(previous, Ratio) else None
-        diff = None if now is None or before is None else round((now - before) * 100, 1)
-        delta = None if diff is None else f"{diff:+.1f} 个百分点"
-    else:
-        shown = "无数据" if value is None else (f"{value:.1f}" if isinstance(value, float) else f"{value}") + unit
-        caption = None
-        diff = None if value is None or previous is None else value - previous
-        if isinstance(diff, float):
-            diff = round(diff, 1)
-        delta = None if diff is None else (f"{diff:+.1f}" if isinstance(diff, float) else f"{diff:+d}") + unit
-    flat = diff == 0
-    st.metric(label, shown, "与上期持平" if flat else delta, help=help, border=True,
-              delta_color="off" if flat else ("inverse" if lower_is_better else "normal"),
-              delta_arrow="off" if flat else "auto")
-    if caption:
-        st.caption(caption)
+    text = Kpi(label, value, previous, help, lower_is_better, unit).text()
+    st.metric(label, text.shown, text.delta, help=help, border=True,
+              delta_color="off" if text.flat else ("inverse" if lower_is_better else "normal"),
+              delta_arrow="off" if text.flat else "auto")
+    if text.caption:
+        st.caption(text.caption)
 
 
 def kpi_row(cards: list[dict | Kpi]) -> None:

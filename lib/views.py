@@ -29,6 +29,36 @@ class Kpi:
     lower_is_better: bool = False
     unit: str = ""
 
+    def text(self) -> "KpiText":
+        """The card as words: the value, n/N under a percentage, the change against the previous period."""
+        value, previous, unit = self.value, self.previous, self.unit
+        if isinstance(value, Ratio):
+            shown, caption = pct(value.value), (f"{value.n} / {value.N}" if value.N else "分母为 0")
+            before = previous.value if isinstance(previous, Ratio) else None
+            diff = None if value.value is None or before is None else round((value.value - before) * 100, 1)
+            delta = None if diff is None else f"{diff:+.1f} 个百分点"
+        else:
+            shown = "无数据" if value is None else (f"{value:.1f}" if isinstance(value, float) else f"{value}") + unit
+            caption = None
+            diff = None if value is None or previous is None else value - previous
+            if isinstance(diff, float):
+                diff = round(diff, 1)
+            delta = None if diff is None else (f"{diff:+.1f}" if isinstance(diff, float) else f"{diff:+d}") + unit
+        flat = diff == 0
+        if flat:
+            delta = "与上期持平"
+        better = None if diff is None or flat else (diff < 0) == self.lower_is_better
+        return KpiText(shown, caption, delta, flat, better)
+
+
+@dataclass(frozen=True)
+class KpiText:
+    shown: str
+    caption: str | None       # n / N under a percentage
+    delta: str | None         # "+1.2 个百分点", "-3 个", "与上期持平"; None without a previous figure
+    flat: bool
+    better: bool | None       # the change is an improvement (None: no change or nothing to compare)
+
 
 @dataclass(frozen=True, eq=False)
 class Chart:
@@ -66,6 +96,30 @@ class PageView:
                     seen.add(card.label)
                     parts.append(f"{card.label}：{card.help.rstrip('。')}")
         return "口径：" + "；".join(parts) + "。" if parts else ""
+
+
+def pct(value: float | None) -> str:
+    return "无数据" if value is None else f"{value:.1%}"
+
+
+def month_text(m) -> str:
+    return f"{m.year}年{m.month}月"
+
+
+def team_label(pair: tuple[str, str]) -> str:
+    return f"{pair[0]}·{pair[1]}"
+
+
+def scope_text(f: Filter, data_month=None) -> str:
+    """Who and when a figure covers: 综采队 · 2024年1月–2024年6月 · 数据截至2024年6月."""
+    who = "、".join(f.units) if f.units else "全矿"
+    if f.teams:
+        who += "（" + "、".join(team_label(t) for t in f.teams) + "）"
+    period = month_text(f.start) + ("" if f.start == f.end else "–" + month_text(f.end))
+    parts = [who, period]
+    if data_month is not None:
+        parts.append(f"数据截至{month_text(data_month)}")
+    return " · ".join(parts)
 
 
 def _date_text(day) -> str:
@@ -191,8 +245,8 @@ def coverage_view(get: Getter, f: Filter) -> PageView:
 
 def team_share_chart(coverage, all_teams: bool = False) -> Chart:
     """Member share per team; with many teams only the lowest TOP_TEAMS unless all are asked for."""
-    teams = coverage.per_team.assign(label=[f"{u}·{t}" for u, t in zip(coverage.per_team["unit"],
-                                                                        coverage.per_team["team"])])
+    teams = coverage.per_team.assign(label=[team_label(p) for p in zip(coverage.per_team["unit"],
+                                                                         coverage.per_team["team"])])
     title = "各班组党员占比"
     if len(teams) > TOP_TEAMS and not all_teams:
         teams = teams.sort_values(["member_share", "unit", "team"], kind="stable").head(TOP_TEAMS)
