@@ -43,4 +43,5 @@ if is_demo:
     st.sidebar.warning("演示数据：人员和班组均为虚构。导入真实报表后自动切换。", icon=":material/science:")
 st.session_state["filter"] = ui.sidebar_filters()
 ui.meeting_controls()
+ui.report_controls()
 ui.run_page(page)

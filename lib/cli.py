@@ -1,4 +1,4 @@
-"""Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore`.
+"""Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore|metrics|report`.
 
 Whoever runs it can open the database file directly anyway, so it acts as 管理员
 (lib.auth.cli_user); `--user` names the person in the logs.
@@ -106,22 +106,56 @@ def _month(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"月份应写成 YYYY-MM，如 2023-01：{text}") from None
 
 
-def cmd_metrics(args) -> int:
+def _filter(args, store: Store):
+    """The 队/班组/month range asked for (default: the dashboard's, the latest 12 months); None if backwards."""
     from lib import metrics
-    from lib.labels import HEADLINES
 
-    store = _store(args)
     f = metrics.default_filter(store)
     f = metrics.Filter(tuple(args.unit), metrics.resolve_teams(store, args.unit, args.team),
                        args.start or f.start, args.end or f.end)
     if f.start > f.end:
         print("起始月份晚于结束月份", file=sys.stderr)
+        return None
+    return f
+
+
+def cmd_metrics(args) -> int:
+    from lib import metrics
+    from lib.labels import HEADLINES
+
+    store = _store(args)
+    f = _filter(args, store)
+    if f is None:
         return 2
     if args.json:
         print(json.dumps(metrics.all_metrics(store, f), ensure_ascii=False, indent=2, default=str))
         return 0
     for h in metrics.overview(store, f):
         print(f"{HEADLINES[h.key]}：{metrics.format_value(h.current)}（上期 {metrics.format_value(h.previous)}）")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from lib import deck, render
+
+    if render.problem():
+        print(render.problem(), file=sys.stderr)
+        return 1
+    store = _store(args)
+    f = _filter(args, store)
+    if f is None:
+        return 2
+    out = Path(args.out)
+
+    def progress(done: int, total: int, text: str) -> None:
+        if not args.quiet:
+            print(f"[{done}/{total}] {text}", file=sys.stderr)
+
+    result = deck.export_deck(store, cli_user(args.user), f, full_names_wanted=args.full_names, progress=progress)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(result.data)
+    masked = "完整姓名" if result.names_in_full else "姓名已打码"
+    print(f"已生成汇报材料 {out}（{result.slides} 页，{result.charts} 张图表，{masked}）")
     return 0
 
 
@@ -148,13 +182,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=getpass.getuser(), help="操作人")
     p.set_defaults(func=cmd_demo)
 
-    p = with_db(sub.add_parser("metrics", help="计算全部指标"))
-    p.add_argument("--unit", action="append", default=[], help="队（可重复）；不填为全部")
-    p.add_argument("--team", action="append", default=[], help="班组（可重复），写成 班组 或 队/班组")
-    p.add_argument("--from", dest="start", type=_month, help="起始月份 YYYY-MM（默认：最近12个月）")
-    p.add_argument("--to", dest="end", type=_month, help="结束月份 YYYY-MM")
+    def with_filter(p):
+        p.add_argument("--unit", action="append", default=[], help="队（可重复）；不填为全部")
+        p.add_argument("--team", action="append", default=[], help="班组（可重复），写成 班组 或 队/班组")
+        p.add_argument("--from", dest="start", type=_month, help="起始月份 YYYY-MM（默认：最近12个月）")
+        p.add_argument("--to", dest="end", type=_month, help="结束月份 YYYY-MM")
+        return p
+
+    p = with_filter(with_db(sub.add_parser("metrics", help="计算全部指标")))
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_metrics)
+
+    p = with_filter(with_db(sub.add_parser("report", help="生成汇报材料（PPTX）")))
+    p.add_argument("--out", required=True, help="输出文件，如 汇报.pptx")
+    p.add_argument("--full-names", action="store_true", help="显示完整姓名和工号（默认打码）")
+    p.add_argument("--user", default=getpass.getuser(), help="导出人（记入导出日志）")
+    p.add_argument("--quiet", action="store_true", help="不显示进度")
+    p.set_defaults(func=cmd_report)
 
     p = with_db(sub.add_parser("history", help="查看导入记录"))
     p.set_defaults(func=cmd_history)

@@ -83,3 +83,13 @@ def export_table(store, user: User, frames: dict[str, pd.DataFrame], what: str, 
     note = "含完整姓名和工号" if full else "姓名和工号已打码"
     log_export(store, user, what, "；".join(x for x in (detail, f"{rows} 行", note) if x))
     return data
+
+
+def export_chart_png(store, user: User, fig, name: str, detail: str, wide: bool = False) -> bytes:
+    """One chart as a 2× PNG rendered on the server (the deck's look); logged like every export."""
+    from lib import render  # starts a browser on first use: only when a picture is asked for
+
+    require(user, EXPORT)
+    data = render.png(fig, render.WIDE if wide else render.HALF)
+    log_export(store, user, f"图表图片：{name}", detail)
+    return data

@@ -8,6 +8,7 @@ browser (kaleido.get_chrome / playwright install): the machines here have no int
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import subprocess
@@ -59,6 +60,7 @@ def problem() -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
 def _has_chinese_font() -> bool:
     fc_list = shutil.which("fc-list")
     if fc_list is None:

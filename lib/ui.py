@@ -6,20 +6,21 @@ Pages call these and the metric functions; they do no arithmetic of their own.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from lib import charts, metrics
+from lib import charts, metrics, render
 from lib.auth import (DEMO_USER, AccountConfigError, AuthConfig, PermissionDenied, User, load_config,
                       user_for_email, verify_password)
 from lib.config import default_db_path, demo_db_path
-from lib.export import export_table
+from lib.deck import export_deck, file_name as deck_file_name
+from lib.export import export_chart_png, export_table
 from lib.labels import COLUMN_LABELS
 from lib.masking import mask_result
 from lib.metrics import Filter, Ratio
@@ -109,6 +110,44 @@ def meeting_controls() -> None:
         st.query_params["mode"] = "meeting"
     elif st.query_params.get("mode") == "meeting":
         del st.query_params["mode"]
+
+
+# ---------------------------------------------------------------- 汇报材料
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DECK_KEY = "deck"  # session state: (what it was built for, bytes, file name, slide count)
+
+
+def report_controls() -> None:
+    """汇报材料 in the sidebar: build the deck for the current filter, with progress; then offer it."""
+    if meeting_mode():
+        return
+    f, (store, _), user = current_filter(), get_store(), signed_in_user()
+    with st.sidebar:
+        st.markdown("#### 汇报材料")
+        hint = render.problem()
+        if hint:  # say what to install instead of failing on click
+            st.button("生成汇报材料（PPTX）", disabled=True, key="deck-build", icon=":material/slideshow:")
+            st.caption(hint)
+            return
+        full = full_names_shown()
+        wanted = (str(store.path), data_version(store), f, full)
+        if st.button("生成汇报材料（PPTX）", key="deck-build", icon=":material/slideshow:",
+                     help="按当前选择的队、班组和月份生成 16:9 汇报幻灯片：封面、本月要点、各页指标卡片和图表（附口径）"):
+            bar = st.progress(0.0, text="正在生成汇报材料…")
+            try:
+                result = export_deck(store, user, f, full_names_wanted=full,
+                                     progress=lambda done, total, text: bar.progress(done / total, text=text))
+            except (PermissionDenied, render.RendererUnavailable) as exc:
+                bar.empty()
+                st.error(exc.message, icon=":material/error:")
+                return
+            bar.empty()
+            st.session_state[DECK_KEY] = (wanted, result.data, deck_file_name(f), result.slides)
+        ready = st.session_state.get(DECK_KEY)
+        if ready and ready[0] == wanted:
+            st.download_button(f"下载汇报材料（{ready[3]} 页）", ready[1], file_name=ready[2], mime=PPTX_MIME,
+                               key="deck-download", type="primary", icon=":material/download:")
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -292,15 +331,24 @@ def _chart_row(items: list[Chart]) -> None:
 
 
 def show_chart(item: Chart) -> None:
-    chart(item.figure, item.name)
+    chart(item.figure, item.name, wide=item.wide)
     if item.caption:
         st.caption(item.caption)
 
 
-def chart(fig, name: str, key: str | None = None) -> None:
+def chart(fig, name: str, key: str | None = None, wide: bool = False) -> None:
+    """A Plotly chart, and under it a PNG of it rendered on the server (built only when clicked)."""
     if meeting_mode():  # larger text for the projector
         fig.update_layout(font_size=19, title_font_size=22)
     st.plotly_chart(fig, config=charts.chart_config(name), key=key, theme=None)
+    if meeting_mode() or render.problem():  # no browser on the server: the chart toolbar's PNG remains
+        return
+    user, store = signed_in_user(), get_store()[0]
+    detail = scope_text(current_filter()) if "filter" in st.session_state else ""
+    picture = go.Figure(fig)  # the figure as it is now, not as a later rerun may change it
+    st.download_button("下载图片", lambda: export_chart_png(store, user, picture, name, detail, wide),
+                       file_name=f"{name}.png", mime="image/png", key=f"png-{key or name}",
+                       icon=":material/image:", type="tertiary", on_click="ignore")
 
 
 def labelled(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.DataFrame:
