@@ -79,11 +79,17 @@ MEETING_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], .stDownloadButton, [data-testid="stElementToolbar"]
   {display: none !important;}
-[data-testid="stMainBlockContainer"] {padding-top: 1.2rem; max-width: 100%;}
-h1 {font-size: 2.6rem !important;}
-[data-testid="stCaptionContainer"] {font-size: 1.15rem;}
-[data-testid="stMetricValue"] {font-size: 2.6rem;}
+[data-testid="stMainBlockContainer"] {padding: 0.8rem 2.5rem 0.5rem; max-width: 100%;}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.55rem;}
+.st-key-meeting-exit {position: fixed; top: 0.4rem; right: 1rem; z-index: 1000; width: auto !important;}
+h1 {font-size: 2.6rem !important; padding: 0.2rem 0 0 !important;}
+[data-testid="stCaptionContainer"] {font-size: 1.25rem; color: #404040;}
+[data-testid="stMetric"] {padding: 0.55rem 0.9rem !important;}
+[data-testid="stMetricValue"] {font-size: 2.4rem;}
 [data-testid="stMetricLabel"] p {font-size: 1.1rem;}
+h5 {padding: 0.3rem 0 0.4rem !important;}
+/* Printed or exported as PDF: no card, chart or table is cut across two pages. */
+@media print {[data-testid="stElementContainer"], [data-testid="stHorizontalBlock"] {break-inside: avoid;}}
 </style>"""
 
 

@@ -1,19 +1,44 @@
-"""总览: the whole 3+3+3 at a glance — 本月要点, a row of KPIs per part, then the four charts that matter."""
+"""总览: the whole 3+3+3 at a glance — 本月要点, a row of KPIs per part, then the four charts that matter.
+
+In 会议模式 the same content is laid out to fit one 1920×1080 screen: 本月要点 in two columns, the
+three parts side by side (cards two by two), the four charts in one row.
+"""
 import streamlit as st
 
 from lib import ui
 from lib.views import overview_view
 
+MEETING_CHART_HEIGHT = 330  # px: four charts in one row under the cards still fit 1080 px
+
 f = ui.current_filter()
 view = overview_view(ui.metric, f)
 ui.show_view(view, f)
+*kpi_sections, chart_section = view.sections
+meeting = ui.meeting_mode()
 
 TONE_ICONS = {"good": ":green[▲]", "bad": ":red[▼]", "neutral": ":gray[●]"}
 points = ui.highlights(f)
 if points:
     with st.container(border=True):
         st.markdown("**本月要点**")
-        st.markdown("\n".join(f"- {TONE_ICONS[p.tone]} {p.text}" for p in points))
+        lines = [f"- {TONE_ICONS[p.tone]} {p.text}" for p in points]
+        if meeting:
+            half = (len(lines) + 1) // 2
+            for col, part in zip(st.columns(2), (lines[:half], lines[half:])):
+                col.markdown("\n".join(part))
+        else:
+            st.markdown("\n".join(lines))
 
-for section in view.sections:
-    ui.show_section(section)
+if meeting:
+    for col, section in zip(st.columns(len(kpi_sections), gap="medium"), kpi_sections):
+        with col:
+            st.markdown(f"##### {section.heading}")
+            for i in range(0, len(section.kpis), 2):
+                ui.kpi_row(list(section.kpis[i:i + 2]))
+    for col, item in zip(st.columns(len(chart_section.charts)), chart_section.charts):
+        with col:
+            item.figure.update_layout(height=MEETING_CHART_HEIGHT)
+            ui.show_chart(item)
+else:
+    for section in view.sections:
+        ui.show_section(section)

@@ -248,3 +248,43 @@ def test_oidc_users_get_the_role_their_e_mail_maps_to(app_env):
     stranger.run()
     assert not stranger.exception and not stranger.metric
     assert any("还没有分配角色" in e.value for e in stranger.error)
+
+
+# ---------------------------------------------------------------- 汇报材料
+
+def test_deck_button_builds_the_deck_and_offers_it(app_env):
+    from lib import render
+
+    if render.problem():
+        pytest.skip(render.problem())
+    at = open_page("overview_page", {"unit": "综采队"})
+    at.sidebar.button(key="deck-build").click().run(timeout=240)
+    assert not at.exception and not at.error
+    offered = [d for d in at.get("download_button") if d.proto.label.startswith("下载汇报材料")]
+    assert offered and "页" in offered[0].proto.label
+    from lib.store import Store
+
+    log = Store.shared(app_env / "demo.duckdb").query("SELECT what, detail FROM export_log")
+    assert list(log["what"]) == ["汇报材料（PPTX）"] and "综采队" in log["detail"].iloc[0]
+
+
+def test_deck_button_says_what_to_install_without_chromium(app_env, monkeypatch):
+    from lib import render
+
+    monkeypatch.setattr(render, "browser_path", lambda: None)
+    at = open_page("overview_page")
+    assert not at.exception
+    assert at.sidebar.button(key="deck-build").disabled
+    assert any("apt-get install chromium" in c.value for c in at.sidebar.caption)
+    assert not at.get("download_button") or all(
+        not d.proto.label.startswith("下载图片") for d in at.get("download_button")), "no server PNG without a browser"
+
+
+def test_chart_png_buttons_under_charts(app_env):
+    from lib import render
+
+    if render.problem():
+        pytest.skip(render.problem())
+    at = open_page("coverage_page")
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels.count("下载图片") == 2, labels

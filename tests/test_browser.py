@@ -117,6 +117,30 @@ def test_overview_filter_changes_kpis(page, server):
     _full_screenshot(page, ARTIFACTS / "overview.png")
 
 
+def test_meeting_mode_overview_fits_one_1920x1080_screen(page, server):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{server}/?mode=meeting")
+    _wait_idle(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
+                           timeout=60000)
+    page.wait_for_timeout(1000)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible(), "会议模式 hides the sidebar"
+    assert not page.locator('[data-testid="stHeader"]').is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    scroll = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], section')]"
+                           ".map(e => e.scrollHeight), document.documentElement.scrollHeight)")
+    assert scroll <= 1080, f"总览 needs {scroll} px: it must fit 1080 without scrolling"
+    # Everything that matters lies inside the screen: the 12 cards, 本月要点 and all four charts.
+    boxes = [page.locator('[data-testid="stMetric"]').nth(i).bounding_box() for i in range(12)]
+    boxes += [page.locator(".js-plotly-plot").nth(i).bounding_box() for i in range(4)]
+    assert all(b is not None and b["y"] >= 0 and b["y"] + b["height"] <= 1080 and b["x"] + b["width"] <= 1920
+               for b in boxes), boxes
+    expect(page.get_by_text("本月要点")).to_be_visible()
+    expect(page.locator('[data-testid="stCaptionContainer"]').first).to_contain_text("数据截至")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "meeting-overview-1920x1080.png"))
+
+
 def test_shared_link_reopens_the_same_view(page, server):
     page.goto(f"{server}/coverage?unit=%E7%BB%BC%E9%87%87%E9%98%9F&from=2022-01&to=2022-06")
     _wait_idle(page)
