@@ -23,7 +23,7 @@ The databases, in a temporary folder (or DIR with --keep, reused from there when
    the heavy modules are imported before the clock starts, so cold is the data work, not imports.
    Each run is split by where its time went (self time, nested calls subtracted): ui.sidebar_filters,
    ui.metric (cache look-up and copy when warm), lib.charts figure building, st.plotly_chart,
-   st.dataframe, xlsx_bytes (every ui.table builds its .xlsx download on every run) and the rest;
+   st.dataframe, xlsx_bytes (built only when a download is clicked, so normally 0 here) and the rest;
    single calls of 50 ms or more are listed by name.
    Goal: group warm ÷ demo warm ≤ 1.5 for every page.
 2. Browser: `streamlit run dashboard.py` (headless, its own port) beside a bare Streamlit script
@@ -151,7 +151,7 @@ def instrument(split: Split) -> None:
     ui.sidebar_filters = split.wrap("sidebar", ui.sidebar_filters)
     ui.metric = split.wrap("metric", ui.metric, lambda a, k: f"{a[0]}")
     wrapped_xlsx = split.wrap("xlsx", export.xlsx_bytes, sheets)
-    ui.xlsx_bytes = export.xlsx_bytes = wrapped_xlsx           # ui.table's, and pages importing it at run time
+    export.xlsx_bytes = wrapped_xlsx  # export_table looks it up at call time
     for name, fn in inspect.getmembers(charts, inspect.isfunction):
         if fn.__module__ == charts.__name__ and not name.startswith("_"):
             setattr(charts, name, split.wrap("charts", fn, figure(fn)))
