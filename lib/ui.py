@@ -415,8 +415,8 @@ def run_page(page) -> None:
 # ---------------------------------------------------------------- accounts and sign-in
 
 SECRETS_EXAMPLE = ".streamlit/secrets.toml.example"
-DEMO_BANNER = ("演示模式：未配置账号，任何人都可以上传和撤销数据。每位访问者都按管理员权限操作"
-               f"（下载的表格中姓名和工号仍打码）。配置方法见 {SECRETS_EXAMPLE}")
+DEMO_BANNER = ("演示模式：未配置账号，任何人都可以上传和撤销数据。下载的表格中姓名和工号打码。"
+               f"配置账号见 {SECRETS_EXAMPLE}")
 LOGIN_KEY = "auth_login"          # session state: the login name of the signed-in account
 
 
