@@ -175,7 +175,7 @@ def test_without_accounts_the_demo_mode_banner_shows(app_env):
     at = open_page("upload_page")
     assert not at.exception
     banners = [w.value for w in at.sidebar.warning if w.value.startswith(DEMO_BANNER_START)]
-    assert banners and "按管理员权限操作" in banners[0] and ".streamlit/secrets.toml.example" in banners[0]
+    assert banners and "姓名和工号打码" in banners[0] and ".streamlit/secrets.toml.example" in banners[0]
     assert at.file_uploader, "in 演示模式 anyone may upload"
 
 
