@@ -16,7 +16,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from lib.auth import EXPORT, User, require
+from lib.auth import EXPORT, MANAGE, User, require
 from lib.masking import mask_frame
 
 # Excel (and WPS) treat text starting with these as the start of a formula or a command.
@@ -93,3 +93,14 @@ def export_chart_png(store, user: User, fig, name: str, detail: str, wide: bool 
     data = render.png(fig, render.WIDE if wide else render.HALF)
     log_export(store, user, f"图表图片：{name}", detail)
     return data
+
+
+EXPORT_LOG_COLUMNS = {"exported_at": "导出时间", "user_name": "导出人", "what": "导出内容", "detail": "范围和说明"}
+
+
+def export_history(store, user: User, limit: int = 200) -> pd.DataFrame:
+    """The export log, newest first, with Chinese headers; only a 管理员 may read who took what."""
+    require(user, MANAGE, action="查看导出记录")
+    frame = store.query("SELECT * FROM export_log ORDER BY exported_at DESC LIMIT ?", [limit])
+    frame["exported_at"] = pd.to_datetime(frame["exported_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    return frame[list(EXPORT_LOG_COLUMNS)].rename(columns=EXPORT_LOG_COLUMNS)

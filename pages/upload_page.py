@@ -23,6 +23,7 @@ import streamlit as st
 from lib import ui
 from lib.auth import UPLOADER, PermissionDenied, User
 from lib.clean import clean_org
+from lib.export import export_history
 from lib.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, UndoRefused, history, import_file,
                           is_database_busy, preview, undo)
 from lib.parse import CONTEXT_LABELS, infer_context
@@ -440,3 +441,17 @@ if log_frame is not None:
                     state.pop("undo-choice", None)
                     _switch_view_if_needed(was_demo)
                     st.rerun()
+
+# ---------------------------------------------------------------- export log
+
+st.divider()
+st.subheader("导出记录")
+if not user.can_admin:
+    st.caption("导出记录（谁在何时下载了哪些表格、图片和汇报材料）只有管理员可以查看。")
+else:
+    exports = export_history(ui.get_store()[0], user)
+    if exports.empty:
+        st.caption("还没有人下载过表格、图片或汇报材料。")
+    else:
+        st.caption("每次下载表格、图表图片或汇报材料都记录在这里（最近 200 次）。")
+        st.dataframe(exports, hide_index=True, width="stretch")

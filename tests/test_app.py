@@ -1,6 +1,7 @@
 """Every page of the real app, run by Streamlit's AppTest on the demo data."""
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -292,3 +293,21 @@ def test_chart_png_buttons_under_charts(app_env):
     at = open_page("coverage_page")
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels.count("下载图片") == 2, labels
+
+
+def test_export_log_shown_to_admins_on_the_upload_page(app_env):
+    from lib.export import export_table
+    from lib.store import Store
+    from tests.users import VIEWER_USER
+
+    export_table(Store.shared(app_env / "demo.duckdb"), VIEWER_USER, {"名单": pd.DataFrame({"队": ["综采队"]})},
+                 "表格：名单", "全矿", False, False)
+    at = open_page("upload_page")  # 演示模式: everyone acts as 管理员
+    assert not at.exception
+    shown = [t.value for t in at.dataframe if "导出人" in t.value.columns]
+    assert shown and list(shown[0]["导出人"]) == [VIEWER_USER.name]
+
+    viewer = sign_in(open_page("upload_page", secrets=_accounts()), "chakan")
+    assert not viewer.exception
+    assert not [t for t in viewer.dataframe if "导出人" in t.value.columns]
+    assert any("只有管理员可以查看" in c.value for c in viewer.caption)

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from lib import auth
 from lib.auth import (ADMIN, DEMO_USER, UPLOAD, UPLOADER, VIEWER, AccountConfigError, PermissionDenied, User,
                       cli_user, hash_password, load_config, require, user_for_email, verify_password)
-from lib.export import export_table
+from lib.export import export_history, export_table
 from lib.importer import IMPORTED, REJECTED, history, import_file, import_paths, preview, undo
 from tests.users import ADMIN_USER, VIEWER_USER, uploader
 from tests.workbooks import canonical_header, roster, xlsx_bytes
@@ -311,3 +311,15 @@ def test_every_export_is_logged_with_its_user(store):
     logged = store.query("SELECT user_name, what, detail FROM export_log ORDER BY exported_at")
     assert logged.values.tolist() == [["查看员", "表格：名单", "2 行；姓名和工号已打码"],
                                       ["测试管理员", "会议材料", "综采队；4 行；含完整姓名和工号"]]
+
+
+def test_only_an_admin_reads_the_export_log(store):
+    export_table(store, VIEWER_USER, {"名单": PEOPLE}, "表格：名单", "全矿", False, False)
+    export_table(store, uploader(), {"名单": PEOPLE}, "表格：名单", "综采队", False, False)
+    for user in (VIEWER_USER, uploader()):
+        with pytest.raises(PermissionDenied):
+            export_history(store, user)
+    log = export_history(store, ADMIN_USER)
+    assert list(log.columns) == ["导出时间", "导出人", "导出内容", "范围和说明"]
+    assert list(log["导出人"]) == ["填报员", "查看员"], "newest first"
+    assert log["范围和说明"].iloc[0].startswith("综采队")
