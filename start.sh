@@ -7,4 +7,4 @@ if [ ! -f "$(python3 -c 'from lib.config import demo_db_path; print(demo_db_path
   echo "首次运行：正在生成演示数据……"
   python3 -m lib.cli demo
 fi
-exec python3 -m streamlit run dashboard.py "$@"
+exec python3 serve.py "$@"  # = streamlit run dashboard.py, see serve.py

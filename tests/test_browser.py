@@ -1,4 +1,5 @@
 """The real app in a real browser: Streamlit served on 127.0.0.1, driven by Playwright on Debian's Chromium."""
+import contextlib
 import os
 import shutil
 import socket
@@ -33,16 +34,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_db, tmp_path_factory):
-    home = tmp_path_factory.mktemp("browser")
+@contextlib.contextmanager
+def _serve(demo_db, home: Path):
+    """The app as start.sh serves it (serve.py), on a free port, over a copy of the demo data."""
     shutil.copy(demo_db, home / "demo.duckdb")
     port = _free_port()
     env = {**os.environ, "DANGJIAN_DB": str(home / "dangjian.duckdb")}
     log = open(home / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        [sys.executable, "serve.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -55,10 +56,18 @@ def server(demo_db, tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("Streamlit 未能启动：" + (home / "streamlit.log").read_text())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    with _serve(demo_db, tmp_path_factory.mktemp("browser")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -162,3 +171,16 @@ def test_upload_a_workbook_and_see_the_summary(page, server, tmp_path):
     expect(page.get_by_text("已导入").first).to_be_visible(timeout=60000)
     assert page.locator('[data-testid="stException"]').count() == 0
     _full_screenshot(page, ARTIFACTS / "upload.png")
+
+
+def test_a_meeting_link_as_the_first_request_after_a_restart_opens_cleanly(demo_db, tmp_path):
+    """No "Page not found" popup when the first visitor of a fresh server follows a link to a page."""
+    with _serve(demo_db, tmp_path) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+        pg.goto(f"{url}/pairs?mode=meeting")
+        _wait_idle(pg)
+        expect(pg.get_by_role("heading", name="包保谈心")).to_be_visible(timeout=30000)
+        assert pg.locator('[role="dialog"]').count() == 0, "a popup covers the meeting screen"
+        assert pg.get_by_text("Page not found").count() == 0
+        browser.close()
