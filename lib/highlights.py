@@ -16,7 +16,6 @@ Shown on 总览 and as the second slide of the 汇报 deck.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd

@@ -23,7 +23,7 @@ from lib.deck import export_deck, file_name as deck_file_name
 from lib.export import export_chart_png, export_table
 from lib.labels import COLUMN_LABELS
 from lib.masking import mask_result
-from lib.metrics import Filter, Ratio
+from lib.metrics import Filter
 from lib.store import Store
 from lib.views import Chart, Kpi, PageView, Section, month_text, pct, scope_text, team_label
 
