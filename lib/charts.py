@@ -270,7 +270,10 @@ def stacked_counts(frame: pd.DataFrame, x: str, value: str, group: str, title: s
     fig.update_xaxes(type="category", title=x_title or None,
                      categoryorder="array", categoryarray=natural_sorted(frame[x].astype(str).unique()))
     fig.update_yaxes(title=value_title, rangemode="tozero")
-    return _layout(fig, title, legend=True)
+    fig = _layout(fig, title, legend=True)
+    if x_title:  # the legend goes below the axis title, not on it
+        fig.update_layout(legend_y=-0.3)
+    return fig
 
 
 AGE_BINS = ((0, 7, "7天内"), (8, 30, "8–30天"), (31, 60, "31–60天"), (61, 90, "61–90天"), (91, 10**6, "90天以上"))
