@@ -300,6 +300,17 @@ def show_view(view: PageView, f: Filter) -> None:
         st.stop()
 
 
+def show_page(make_view) -> Filter:
+    """The common page: its view for the current filter, header (or empty state), every section;
+    returns the filter for the page's own tables."""
+    f = current_filter()
+    view = make_view(metric, f)
+    show_view(view, f)
+    for section in view.sections:
+        show_section(section)
+    return f
+
+
 def show_section(section: Section, heading: bool = True) -> None:
     """Heading, caption, data notice, KPI cards, then the charts: wide ones alone, the others two a row."""
     if heading and section.heading:

@@ -4,11 +4,7 @@ import streamlit as st
 from lib import settings, ui
 from lib.views import development_view
 
-f = ui.current_filter()
-view = development_view(ui.metric, f)
-ui.show_view(view, f)
-for section in view.sections:
-    ui.show_section(section)
+f = ui.show_page(development_view)
 
 pipeline = ui.metric("dev_pipeline", f)
 as_of = f"{pipeline.as_of.year}年{pipeline.as_of.month}月{pipeline.as_of.day}日"

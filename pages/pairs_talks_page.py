@@ -4,11 +4,7 @@ import streamlit as st
 from lib import settings, ui
 from lib.views import pairs_talks_view
 
-f = ui.current_filter()
-view = pairs_talks_view(ui.metric, f)
-ui.show_view(view, f)
-for section in view.sections:
-    ui.show_section(section)
+f = ui.show_page(pairs_talks_view)
 
 pairs, talks = ui.metric("pair_coverage", f), ui.metric("talk_activity", f)
 st.subheader(f"超过{settings.OVERDUE_TALK_DAYS}天未谈心的对子")

@@ -4,11 +4,7 @@ import streamlit as st
 from lib import ui
 from lib.views import overdue_problems_label, problems_view
 
-f = ui.current_filter()
-view = problems_view(ui.metric, f)
-ui.show_view(view, f)
-for section in view.sections:
-    ui.show_section(section)
+f = ui.show_page(problems_view)
 
 ledger = ui.metric("problem_ledger", f)
 st.subheader(overdue_problems_label())

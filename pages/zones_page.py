@@ -4,11 +4,7 @@ import streamlit as st
 from lib import ui
 from lib.views import zones_view
 
-f = ui.current_filter()
-view = zones_view(ui.metric, f)
-ui.show_view(view, f)
-for section in view.sections:
-    ui.show_section(section)
+f = ui.show_page(zones_view)
 
 zones = ui.metric("zones", f)
 st.markdown("##### 未划入责任区的班组")
