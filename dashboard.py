@@ -4,7 +4,7 @@ Page config, who is signed in (nothing else until someone is), the shared filter
 """
 import streamlit as st
 
-from lib import ui
+import ui
 
 st.set_page_config(page_title="班组党建看板", page_icon=":material/flag:", layout="wide")
 

@@ -6,10 +6,10 @@
 The databases, in a temporary folder (or DIR with --keep, reused from there when present):
 
 - demo scale: `demo_home/demo.duckdb`, copied from --demo PATH (e.g. /tmp/demo_home/demo.duckdb; the
-  original is never opened for writing) or built with lib.demo (~1.5 min), with DANGJIAN_DB pointing
+  original is never opened for writing) or built with demo.dataset (~1.5 min), with DANGJIAN_DB pointing
   at `demo_home/dangjian.duckdb`, which does not exist (removed before each phase), so the app shows
   the demo exactly as on a fresh install;
-- group scale: `group_home/dangjian.duckdb` from benchmarks.group_data (generated in DuckDB, ~15–60 s),
+- group scale: `group_home/dangjian.duckdb` from demo.group_scale (generated in DuckDB, ~15–60 s),
   or copied from --group PATH; its `imports` rows have status 'imported', so the app treats it as
   real data (checked before measuring).
 
@@ -22,7 +22,7 @@ The databases, in a temporary folder (or DIR with --keep, reused from there when
    the two taking turns page by page (so a change in the machine's load hits both scales alike);
    the heavy modules are imported before the clock starts, so cold is the data work, not imports.
    Each run is split by where its time went (self time, nested calls subtracted): ui.sidebar_filters,
-   ui.metric (cache look-up and copy when warm), lib.charts figure building, st.plotly_chart,
+   ui.metric (cache look-up and copy when warm), lib.present.charts figure building, st.plotly_chart,
    st.dataframe, xlsx_bytes (built only when a download is clicked, so normally 0 here) and the rest;
    single calls of 50 ms or more are listed by name.
    Goal: group warm ÷ demo warm ≤ 1.5 for every page.
@@ -132,7 +132,9 @@ def instrument(split: Split) -> None:
 
     import streamlit as st
 
-    from lib import charts, export, ui
+    from lib.present import charts
+    from lib.access import export
+    import ui
 
     def sheets(args, kwargs):
         frames = args[0] if args else kwargs["sheets"]
@@ -175,7 +177,9 @@ def measure_scale(scale: str, home: Path, reps: int, lockstep: bool = False) -> 
     import plotly.io  # noqa: F401
     from streamlit.testing.v1 import AppTest
 
-    from lib import charts, metrics, ui  # noqa: F401
+    from lib.present import charts
+    from lib.metrics import indicators as metrics
+    import ui  # noqa: F401
 
     split = Split()
     instrument(split)
@@ -250,7 +254,7 @@ def prepare_demo(folder: Path, source: Path | None) -> Path:
     elif target.exists():
         print(f"demo:  reusing {target}")
     else:
-        from lib.demo import build_demo_database
+        from demo.dataset import build_demo_database
 
         print("demo:  building through the importer (~1.5 minutes)…", flush=True)
         t0 = time.perf_counter()
@@ -277,7 +281,7 @@ def group_version(path: Path) -> str | None:
 
 
 def prepare_group(folder: Path, source: Path | None) -> Path:
-    from benchmarks import group_data
+    from demo import group_scale as group_data
 
     home = folder / "group_home"
     home.mkdir(parents=True, exist_ok=True)
@@ -408,7 +412,7 @@ def print_pages(demo: dict, group: dict, reps: int) -> None:
                   + f" {r['xlsx_bytes'] / 1e6:9.2f}MB")
         if scale == "group":
             print("  (sidebar = ui.sidebar_filters; metric = ui.metric: store look-up, data_version query, cache hit\n"
-                  "   and copy of the result; charts = lib.charts figure building; xlsx = xlsx_bytes for the\n"
+                  "   and copy of the result; charts = lib.present.charts figure building; xlsx = xlsx_bytes for the\n"
                   "   download buttons; other = the rest: page script, widgets, KPI cards, pandas in the pages)")
             print(f"\n  single calls ≥ {DETAIL_MIN * 1000:.0f} ms in that run (self time):")
             for p in sorted(data["pages"], key=lambda p: -med(p["warm"])):

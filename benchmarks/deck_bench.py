@@ -11,7 +11,7 @@ filter (the latest 12 months) it prints:
 - for comparison, the same charts each rendered by a fresh browser (kaleido's one-shot path, what
   you get without a kept-alive renderer), for the first few charts only: the ratio shows what
   keeping one renderer alive saves;
-- the whole deck (`lib.deck.build_deck`, names masked) `--reps` times with the renderer warm:
+- the whole deck (`lib.present.deck.build_deck`, names masked) `--reps` times with the renderer warm:
   seconds, slides, pictures, bytes; and where that time goes (indicators + figures, images,
   python-pptx);
 
@@ -29,11 +29,13 @@ from pathlib import Path
 
 import kaleido
 
-from lib import deck, metrics, render
+from lib.present import deck
+from lib.metrics import indicators as metrics
+from lib.present import render
 from lib.config import demo_db_path
-from lib.masking import mask_result
-from lib.store import Store
-from lib.views import VIEWS
+from lib.access.masking import mask_result
+from lib.store.database import Store
+from lib.present.page_views import VIEWS
 
 ONE_SHOT_SAMPLE = 4  # fresh-browser renders are slow; a few show the ratio
 
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     if render.problem():
         raise SystemExit(render.problem())
     if not args.demo.exists():
-        from lib.demo import build_demo_database
+        from demo.dataset import build_demo_database
 
         print(f"building the demo database at {args.demo} …")
         build_demo_database(args.demo)

@@ -56,9 +56,9 @@ def time_pandas_openpyxl(path: Path) -> float:
 
 
 def time_our_import(path: Path, db: Path) -> tuple[float, int]:
-    from lib.importer import IMPORTED, import_file
-    from lib.auth import cli_user
-    from lib.store import Store
+    from lib.store.importer import IMPORTED, import_file
+    from lib.access.auth import cli_user
+    from lib.store.database import Store
 
     store = Store(db)
     started = time.perf_counter()
@@ -73,8 +73,8 @@ def time_our_import(path: Path, db: Path) -> tuple[float, int]:
 
 def peak_memory_mib(path: Path, db: Path) -> float:
     """Peak RSS of a fresh process that imports the file (imports of pandas/duckdb included)."""
-    code = ("import sys, resource; from pathlib import Path; from lib.store import Store; "
-            "from lib.importer import import_file; from lib.auth import cli_user; p = Path(sys.argv[1]); "
+    code = ("import sys, resource; from pathlib import Path; from lib.store.database import Store; "
+            "from lib.store.importer import import_file; from lib.access.auth import cli_user; p = Path(sys.argv[1]); "
             "r = import_file(Store(sys.argv[2]), p.read_bytes(), p.name, cli_user('benchmark')); "
             "assert r.status == 'imported', r.errors[:3]; "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")

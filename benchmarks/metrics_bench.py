@@ -2,8 +2,8 @@
 
     python -m benchmarks.metrics_bench [--keep DIR] [--reps 5]
 
-Builds the demo database (lib.demo, through the importer: 1–2 minutes) and a group-scale one
-(benchmarks.group_data, generated straight into DuckDB: ~15 s) in a temporary folder, or reuses
+Builds the demo database (demo.dataset, through the importer: 1–2 minutes) and a group-scale one
+(demo.group_scale, generated straight into DuckDB: ~15 s) in a temporary folder, or reuses
 them from DIR with --keep (building whatever is missing there). Then, with the default filter
 (the latest 12 months loaded):
 
@@ -39,11 +39,11 @@ from pathlib import Path
 
 import duckdb
 
-from lib import metrics
-from lib.sheets import SHEETS
-from lib.store import Store
+from lib.metrics import indicators as metrics
+from lib.ingest.sheets import SHEETS
+from lib.store.database import Store
 
-from benchmarks import group_data
+from demo import group_scale as group_data
 
 LIMIT_MS = 150
 GOAL_RATIO = 3.0
@@ -71,7 +71,7 @@ def demo_db(folder: Path) -> Path:
     if path.exists() and _meta(path, "schema_version"):
         print(f"demo:  reusing {path}")
         return path
-    from lib.demo import build_demo_database
+    from demo.dataset import build_demo_database
 
     print("demo:  building through the importer (1–2 minutes)…", flush=True)
     started = time.perf_counter()

@@ -1,7 +1,7 @@
 """Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore|metrics|report`.
 
 Whoever runs it can open the database file directly anyway, so it acts as 管理员
-(lib.auth.cli_user); `--user` names the person in the logs.
+(lib.access.auth.cli_user); `--user` names the person in the logs.
 
 Exit codes: 0 success (every file imported or unchanged), 1 a file was rejected or an action
 refused, 2 bad usage.
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import duckdb
 
-from lib.auth import PermissionDenied, cli_user
+from lib.access.auth import PermissionDenied, cli_user
 from lib.config import DB_ENV, default_db_path, demo_db_path
-from lib.importer import REJECTED, STATUS_LABELS, UndoRefused, history, import_paths, is_database_busy, undo
-from lib.store import Store
-from lib.template import write_template
+from lib.store.importer import REJECTED, STATUS_LABELS, UndoRefused, history, import_paths, is_database_busy, undo
+from lib.store.database import Store
+from lib.ingest.template import write_template
 
 BUSY_MESSAGE = "数据库正被其他程序（如正在运行的看板）占用。请在看板的“数据上传”页操作，或关闭看板后再试。"
 
@@ -55,7 +55,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from lib.demo import rebuild_demo
+    from demo.dataset import rebuild_demo
 
     path = Path(args.db) if args.db else demo_db_path()
     summary = rebuild_demo(cli_user(args.user), path, progress=lambda text: print(text, file=sys.stderr))
@@ -108,7 +108,7 @@ def _month(text: str) -> dt.date:
 
 def _filter(args, store: Store):
     """The 队/班组/month range asked for (default: the dashboard's, the latest 12 months); None if backwards."""
-    from lib import metrics
+    from lib.metrics import indicators as metrics
 
     f = metrics.default_filter(store)
     f = metrics.Filter(tuple(args.unit), metrics.resolve_teams(store, args.unit, args.team),
@@ -120,7 +120,7 @@ def _filter(args, store: Store):
 
 
 def cmd_metrics(args) -> int:
-    from lib import metrics
+    from lib.metrics import indicators as metrics
     from lib.labels import HEADLINES
 
     store = _store(args)
@@ -136,7 +136,8 @@ def cmd_metrics(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from lib import deck, render
+    from lib.present import deck
+    from lib.present import render
 
     if render.problem():
         print(render.problem(), file=sys.stderr)

@@ -3,9 +3,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib import charts, ui
+from lib.present import charts
+import ui
 from lib.labels import CHANGE_LABELS
-from lib.views import TOP_TEAMS, coverage_view, team_share_chart
+from lib.present.page_views import TOP_TEAMS, coverage_view, team_share_chart
 
 f = ui.current_filter()
 view = coverage_view(ui.metric, f)

@@ -1,8 +1,9 @@
 """发展党员 (发展上加力): who the development targets are, where the pipeline stands, what is late."""
 import streamlit as st
 
-from lib import settings, ui
-from lib.views import development_view
+from lib.metrics import thresholds
+import ui
+from lib.present.page_views import development_view
 
 f = ui.show_page(development_view)
 
@@ -10,7 +11,7 @@ pipeline = ui.metric("dev_pipeline", f)
 as_of = f"{pipeline.as_of.year}年{pipeline.as_of.month}月{pipeline.as_of.day}日"
 
 st.markdown("##### 待转正人员")
-st.caption(f"接收预备党员满 {settings.PROBATION_DAYS} 天（预备期一年）、截至{as_of}仍未转正的人员，按逾期天数排列。")
+st.caption(f"接收预备党员满 {thresholds.PROBATION_DAYS} 天（预备期一年）、截至{as_of}仍未转正的人员，按逾期天数排列。")
 ui.table(pipeline.awaiting_full, "待转正人员",
          columns={"unit": "队", "team": "班组", "staff_id": "工号", "name": "姓名",
                   "probation_on": "接收预备党员时间", "due_on": "应转正日期", "days_overdue": "逾期天数"},

@@ -1,8 +1,10 @@
 """党员示范岗 (点一盏灯): the posts of one quarter, judged against the 六好 standard."""
 import streamlit as st
 
-from lib import charts, settings, ui
-from lib.views import model_posts_view
+from lib.present import charts
+from lib.metrics import thresholds
+import ui
+from lib.present.page_views import model_posts_view
 
 f = ui.current_filter()
 view = model_posts_view(ui.metric, f)  # the latest quarter, until another is chosen below
@@ -21,7 +23,7 @@ for section in view.sections:
 
 st.markdown(f"##### {charts.quarter_label(quarter)}党员示范岗")
 columns = {"post_name": "示范岗名称", "unit": "队", "team": "班组", "member_id": "党员工号",
-           "member_name": "党员姓名", **dict(settings.SIX_GOOD_ITEMS), "all_met": "六好全部达标",
+           "member_name": "党员姓名", **dict(thresholds.SIX_GOOD_ITEMS), "all_met": "六好全部达标",
            "result": "评定结果"}
 ui.table(posts.posts[posts.posts["quarter"] == quarter], f"党员示范岗{charts.quarter_label(quarter)}", columns=columns)
-st.caption(f"“六好”每项填分数（不低于 {settings.MODEL_POST_PASS_SCORE} 分为达标）或“是/否”。")
+st.caption(f"“六好”每项填分数（不低于 {thresholds.MODEL_POST_PASS_SCORE} 分为达标）或“是/否”。")

@@ -5,8 +5,8 @@ three parts side by side (cards two by two), the four charts in one row.
 """
 import streamlit as st
 
-from lib import ui
-from lib.views import overview_view
+import ui
+from lib.present.page_views import overview_view
 
 MEETING_CHART_HEIGHT = 330  # px: four charts in one row under the cards still fit 1080 px
 

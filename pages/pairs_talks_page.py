@@ -1,13 +1,14 @@
 """包保谈心: 谈一次心 — who is paired with whom, how often they talk, which pairs have gone quiet."""
 import streamlit as st
 
-from lib import settings, ui
-from lib.views import pairs_talks_view
+from lib.metrics import thresholds
+import ui
+from lib.present.page_views import pairs_talks_view
 
 f = ui.show_page(pairs_talks_view)
 
 pairs, talks = ui.metric("pair_coverage", f), ui.metric("talk_activity", f)
-st.subheader(f"超过{settings.OVERDUE_TALK_DAYS}天未谈心的对子")
+st.subheader(f"超过{thresholds.OVERDUE_TALK_DAYS}天未谈心的对子")
 ui.table(talks.overdue, "逾期未谈对子", empty="没有逾期未谈的对子。")
 
 st.subheader("各队包保情况")

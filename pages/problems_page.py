@@ -1,8 +1,8 @@
 """问题台帐: the 微民生 problems found in talks — 早发现、早反馈、早解决."""
 import streamlit as st
 
-from lib import ui
-from lib.views import overdue_problems_label, problems_view
+import ui
+from lib.present.page_views import overdue_problems_label, problems_view
 
 f = ui.show_page(problems_view)
 

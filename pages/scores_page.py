@@ -1,8 +1,9 @@
 """比学争优: quarterly scores — self-assessed, reviewed by the branch, ranked within each team."""
 import streamlit as st
 
-from lib import charts, ui
-from lib.views import scores_view
+from lib.present import charts
+import ui
+from lib.present.page_views import scores_view
 
 f = ui.current_filter()
 view = scores_view(ui.metric, f)  # the latest quarter, until another is chosen below

@@ -9,9 +9,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import charts, ui
-from lib.metrics import Ratio
-from lib.sheets import SHEETS
+from lib.present import charts
+import ui
+from lib.metrics.indicators import Ratio
+from lib.ingest.sheets import SHEETS
 
 f = ui.current_filter()
 status = ui.metric("submission_status", f)

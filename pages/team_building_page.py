@@ -1,8 +1,8 @@
 """班组建设: the three systems inside each team — 管理委员会, 理念口号, and the honours that result."""
 import streamlit as st
 
-from lib import ui
-from lib.views import team_building_view
+import ui
+from lib.present.page_views import team_building_view
 
 f = ui.current_filter()
 view = team_building_view(ui.metric, f)

@@ -20,17 +20,17 @@ from pathlib import Path, PurePath
 import pandas as pd
 import streamlit as st
 
-from lib import ui
-from lib.auth import UPLOADER, PermissionDenied, User
-from lib.clean import clean_org
-from lib.export import export_history
-from lib.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, UndoRefused, history, import_file,
+import ui
+from lib.access.auth import UPLOADER, PermissionDenied, User
+from lib.ingest.clean import clean_org
+from lib.access.export import export_history
+from lib.store.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, UndoRefused, history, import_file,
                           is_database_busy, preview, undo)
-from lib.parse import CONTEXT_LABELS, infer_context
-from lib.problems import ERROR, Problem, problems_frame
-from lib.sheet_docs import DOC_PATH
-from lib.status import known_units
-from lib.template import template_bytes
+from lib.ingest.parse import CONTEXT_LABELS, infer_context
+from lib.ingest.findings import ERROR, Problem, problems_frame
+from lib.ingest.sheet_docs import DOC_PATH
+from lib.store.units import known_units
+from lib.ingest.template import template_bytes
 
 log = logging.getLogger("dangjian")
 

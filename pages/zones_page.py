@@ -1,8 +1,8 @@
 """党员责任区 (划一块地): zones and their 承包人 per 队, and whether every team sits inside a zone."""
 import streamlit as st
 
-from lib import ui
-from lib.views import zones_view
+import ui
+from lib.present.page_views import zones_view
 
 f = ui.show_page(zones_view)
 

@@ -76,7 +76,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def test_upload_imports_a_good_workbook_once_and_refuses_a_bad_one(app_env):
-    from lib.store import Store
+    from lib.store.database import Store
     from tests.workbooks import roster, xlsx_bytes
 
     good = xlsx_bytes({"人员名册": roster(n=6)})
@@ -156,7 +156,7 @@ PASSWORD = "煤矿党建2024!"
 
 
 def _accounts() -> dict:
-    from lib.auth import hash_password
+    from lib.access.auth import hash_password
 
     digest = hash_password(PASSWORD, rounds=4)  # cheap: the cost factor is not what is tested
     return {"accounts": {
@@ -258,7 +258,7 @@ def test_oidc_users_get_the_role_their_e_mail_maps_to(app_env):
 # ---------------------------------------------------------------- 汇报材料
 
 def test_deck_button_builds_the_deck_and_offers_it(app_env):
-    from lib import render
+    from lib.present import render
 
     if render.problem():
         pytest.skip(render.problem())
@@ -267,14 +267,14 @@ def test_deck_button_builds_the_deck_and_offers_it(app_env):
     assert not at.exception and not at.error
     offered = [d for d in at.get("download_button") if d.proto.label.startswith("下载汇报材料")]
     assert offered and "页" in offered[0].proto.label
-    from lib.store import Store
+    from lib.store.database import Store
 
     log = Store.shared(app_env / "demo.duckdb").query("SELECT what, detail FROM export_log")
     assert list(log["what"]) == ["汇报材料（PPTX）"] and "综采队" in log["detail"].iloc[0]
 
 
 def test_deck_button_says_what_to_install_without_chromium(app_env, monkeypatch):
-    from lib import render
+    from lib.present import render
 
     monkeypatch.setattr(render, "browser_path", lambda: None)
     at = open_page("overview_page")
@@ -286,7 +286,7 @@ def test_deck_button_says_what_to_install_without_chromium(app_env, monkeypatch)
 
 
 def test_chart_png_buttons_under_charts(app_env):
-    from lib import render
+    from lib.present import render
 
     if render.problem():
         pytest.skip(render.problem())
@@ -296,8 +296,8 @@ def test_chart_png_buttons_under_charts(app_env):
 
 
 def test_export_log_shown_to_admins_on_the_upload_page(app_env):
-    from lib.export import export_table
-    from lib.store import Store
+    from lib.access.export import export_table
+    from lib.store.database import Store
     from tests.users import VIEWER_USER
 
     export_table(Store.shared(app_env / "demo.duckdb"), VIEWER_USER, {"名单": pd.DataFrame({"队": ["综采队"]})},

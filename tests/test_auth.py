@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from lib import auth
-from lib.auth import (ADMIN, DEMO_USER, UPLOAD, UPLOADER, VIEWER, AccountConfigError, PermissionDenied, User,
+from lib.access import auth
+from lib.access.auth import (ADMIN, DEMO_USER, UPLOAD, UPLOADER, VIEWER, AccountConfigError, PermissionDenied, User,
                       cli_user, hash_password, load_config, require, user_for_email, verify_password)
-from lib.export import export_history, export_table
-from lib.importer import IMPORTED, REJECTED, history, import_file, import_paths, preview, undo
+from lib.access.export import export_history, export_table
+from lib.store.importer import IMPORTED, REJECTED, history, import_file, import_paths, preview, undo
 from tests.users import ADMIN_USER, VIEWER_USER, uploader
 from tests.workbooks import canonical_header, roster, xlsx_bytes
 
@@ -250,7 +250,7 @@ def test_backup_restore_and_demo_reset_need_an_admin(store, tmp_path):
     store.restore(copy, ADMIN_USER)
     assert store.fingerprint()["roster"][0] == 5
 
-    from lib.demo import rebuild_demo
+    from demo.dataset import rebuild_demo
 
     with pytest.raises(PermissionDenied, match="只有管理员可以重置演示数据"):
         rebuild_demo(VIEWER_USER, tmp_path / "demo.duckdb")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import clean
-from lib.clean import (
+from lib.ingest import clean
+from lib.ingest.clean import (
     Cleaned, clean_bool, clean_date, clean_enum, clean_good, clean_id, clean_month, clean_name,
     clean_number, clean_org, clean_org_list, clean_quarter, clean_text, clean_year, is_blank,
     normalize_text,

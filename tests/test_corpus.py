@@ -26,11 +26,11 @@ from typing import Callable
 import pytest
 from openpyxl import Workbook
 
-from lib.auth import ADMIN, User
-from lib.importer import IMPORTED, REJECTED, import_file
-from lib.read import FileRejected, sniff_format
-from lib.sheets import SHEETS
-from lib.store import Store
+from lib.access.auth import ADMIN, User
+from lib.store.importer import IMPORTED, REJECTED, import_file
+from lib.ingest.read import FileRejected, sniff_format
+from lib.ingest.sheets import SHEETS
+from lib.store.database import Store
 from tests.workbooks import ROSTER_HEADER, canonical_header, xlsx_bytes
 
 CORPUS_USER = User("语料", ADMIN)

@@ -12,11 +12,15 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
-from lib import cli, deck, export, metrics, render
-from lib.auth import PermissionDenied, User
-from lib.masking import mask_result
-from lib.store import Store
-from lib.views import VIEWS
+from lib import cli
+from lib.present import deck
+from lib.access import export
+from lib.metrics import indicators as metrics
+from lib.present import render
+from lib.access.auth import PermissionDenied, User
+from lib.access.masking import mask_result
+from lib.store.database import Store
+from lib.present.page_views import VIEWS
 from tests.users import ADMIN_USER, VIEWER_USER
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

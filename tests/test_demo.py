@@ -13,8 +13,8 @@ import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
-from lib import demo
-from lib.demo import build_demo_database, write_demo_workbooks
+from demo import dataset as demo
+from demo.dataset import build_demo_database, write_demo_workbooks
 
 PARTY = "('中共党员', '中共预备党员')"
 END = "DATE '2023-12-31'"

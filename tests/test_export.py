@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from lib.export import FORMULA_STARTS, xlsx_bytes
+from lib.access.export import FORMULA_STARTS, xlsx_bytes
 
 DANGEROUS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd", '=HYPERLINK("http://x","点我")']
 

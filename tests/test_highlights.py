@@ -17,10 +17,10 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from lib import metrics as m
-from lib import settings
-from lib.highlights import MAX_HIGHLIGHTS, TONES, Highlight, highlights, name_list
-from lib.store import Store
+from lib.metrics import indicators as m
+from lib.metrics import thresholds
+from lib.present.highlights import MAX_HIGHLIGHTS, TONES, Highlight, highlights, name_list
+from lib.store.database import Store
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
 YEAR_2023 = m.Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1))
@@ -151,7 +151,7 @@ def expected_numbers(store, f, h: Highlight) -> list:
         return [pct(now), now.n, now.N] + ([] if diff in (None, 0) else [diff])
     if h.key == "overdue_pairs":
         overdue = m.talk_activity(store, f).overdue
-        values = [len(overdue), settings.OVERDUE_TALK_DAYS]
+        values = [len(overdue), thresholds.OVERDUE_TALK_DAYS]
         if overdue["worker_unit"].nunique() > 1:
             values.append(largest_group(overdue["worker_unit"]))
         elif (overdue["worker_unit"] + overdue["worker_team"]).nunique() > 1:

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from lib.auth import ADMIN, User
-from lib.importer import IMPORTED, REJECTED, UNCHANGED, UndoRefused, history, import_file, preview, undo
-from lib.sheets import SHEETS
+from lib.access.auth import ADMIN, User
+from lib.store.importer import IMPORTED, REJECTED, UNCHANGED, UndoRefused, history, import_file, preview, undo
+from lib.ingest.sheets import SHEETS
 from tests.workbooks import ROSTER_HEADER, canonical_header, roster, xlsx_bytes
 from tests.users import ADMIN_USER
 
@@ -107,7 +107,7 @@ def test_every_sheet_type_round_trips_through_the_template(tmp_path, store):
     """The blank template, filled with one row per sheet, imports every type."""
     from openpyxl import load_workbook
 
-    from lib.template import write_template
+    from lib.ingest.template import write_template
 
     path = write_template(tmp_path / "模板.xlsx")
     wb = load_workbook(path)

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import masking
+from lib.access import masking
 from lib.labels import COLUMN_LABELS
-from lib.masking import (ID_FIELDS, ID_LABELS, NAME_FIELDS, NAME_LABELS, mask_frame, mask_id, mask_name,
+from lib.access.masking import (ID_FIELDS, ID_LABELS, NAME_FIELDS, NAME_LABELS, mask_frame, mask_id, mask_name,
                          mask_text, text_masker)
-from lib.sheets import SHEETS
+from lib.ingest.sheets import SHEETS
 
 
 # ------------------------------------------------------------------ names

@@ -10,8 +10,8 @@ import subprocess
 import sys
 
 
-from lib import metrics as m
-from lib.store import Store
+from lib.metrics import indicators as m
+from lib.store.database import Store
 from tests.users import ADMIN_USER
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
@@ -177,7 +177,7 @@ def test_cli_metrics_json(mine, tmp_path):
 
 
 def test_definitions_document_names_every_indicator_and_setting():
-    from lib import settings
+    from lib.metrics import thresholds
     from lib.config import ROOT
 
     doc = (ROOT / "docs" / "指标口径.md").read_text(encoding="utf-8")
@@ -188,7 +188,7 @@ def test_definitions_document_names_every_indicator_and_setting():
         assert f"[{key}]" in doc
     for name in ("OVERDUE_TALK_DAYS", "TIMELY_FEEDBACK_DAYS", "OPEN_PROBLEM_DAYS", "MODEL_POST_PASS_SCORE",
                  "FAST_PROMOTION_DAYS", "PROBATION_DAYS", "DEFAULT_MONTHS"):
-        assert f"`{name}` | {getattr(settings, name)} |" in doc
+        assert f"`{name}` | {getattr(thresholds, name)} |" in doc
 
 
 # ---------------------------------------------------------------- the demo data reproduces the report

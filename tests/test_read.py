@@ -28,8 +28,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from lib import config  # noqa: E402
-from lib import read  # noqa: E402
-from lib.read import FileRejected, RawSheet, RawWorkbook, read_workbook, sniff_format  # noqa: E402
+from lib.ingest import read  # noqa: E402
+from lib.ingest.read import FileRejected, RawSheet, RawWorkbook, read_workbook, sniff_format  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from lib.parse import HEADER_INDEX, normalize_header
-from lib.sheet_docs import DOC_PATH, render_sheet_docs
-from lib.sheets import SHEETS, SQL_TYPES
-from lib.store import data_columns
+from lib.ingest.parse import HEADER_INDEX, normalize_header
+from lib.ingest.sheet_docs import DOC_PATH, render_sheet_docs
+from lib.ingest.sheets import SHEETS, SQL_TYPES
+from lib.store.database import data_columns
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.label)
@@ -53,7 +53,7 @@ def test_schema_follows_the_declarations(store):
 
 
 def test_schema_is_created_idempotently(tmp_path):
-    from lib.store import Store
+    from lib.store.database import Store
 
     first = Store(tmp_path / "x.duckdb")
     first.close()
@@ -63,4 +63,4 @@ def test_schema_is_created_idempotently(tmp_path):
 
 
 def test_sheet_docs_are_up_to_date():
-    assert DOC_PATH.read_text(encoding="utf-8") == render_sheet_docs(), "请运行 python -m lib.sheet_docs"
+    assert DOC_PATH.read_text(encoding="utf-8") == render_sheet_docs(), "请运行 python -m lib.ingest.sheet_docs"

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from lib.importer import IMPORTED, import_file
-from lib.store import Store
+from lib.store.importer import IMPORTED, import_file
+from lib.store.database import Store
 from tests.workbooks import roster, xlsx_bytes
 from tests.users import ADMIN_USER
 

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from openpyxl import Workbook
 
-from lib.sheets import SHEETS_BY_KEY
+from lib.ingest.sheets import SHEETS_BY_KEY
 
 ROSTER_HEADER = ["月份", "队", "班组", "工号", "姓名", "性别", "是否一线职工", "是否班组长", "政治面貌"]
 

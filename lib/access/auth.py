@@ -14,7 +14,7 @@ Accounts live in `.streamlit/secrets.toml` (see `.streamlit/secrets.toml.example
 
     [accounts.zhangsan]
     name = "张三"
-    password_hash = "$2b$12$…"      # python -m lib.auth hash
+    password_hash = "$2b$12$…"      # python -m lib.access.auth hash
     role = "填报"
     unit = "综采队"
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import bcrypt
 
-from lib.clean import clean_org
+from lib.ingest.clean import clean_org
 
 VIEWER, UPLOADER, ADMIN = "查看", "填报", "管理员"
 ROLES = (VIEWER, UPLOADER, ADMIN)
@@ -154,7 +154,7 @@ def require(user: User, permission: str, *, unit: str | None = None, action: str
     """
     if not isinstance(user, User):
         # An old call site passing a plain name would otherwise slip through unchecked.
-        raise TypeError(f"require() needs a lib.auth.User, not {type(user).__name__}")
+        raise TypeError(f"require() needs a lib.access.auth.User, not {type(user).__name__}")
     allowed = {UPLOAD: user.can_upload, UNDO: user.can_undo, MANAGE: user.can_admin,
                EXPORT: user.can_export}
     if permission not in allowed:
@@ -269,7 +269,7 @@ def load_config(secrets: Mapping) -> AuthConfig:
             continue
         password_hash = _text(entry.get("password_hash"))
         if not BCRYPT_HASH.fullmatch(password_hash):
-            errors.append(f"{where}：password_hash 不是 bcrypt 哈希值，请用 python -m lib.auth hash 生成")
+            errors.append(f"{where}：password_hash 不是 bcrypt 哈希值，请用 python -m lib.access.auth hash 生成")
         user = _user_from_entry(where, entry, login, errors)
         if user is not None and BCRYPT_HASH.fullmatch(password_hash):
             accounts[login] = Account(login, user, password_hash)
@@ -321,10 +321,10 @@ def user_for_email(config: AuthConfig, email: str | None, name: str | None = Non
     return user
 
 
-# ---------------------------------------------------------------- python -m lib.auth hash
+# ---------------------------------------------------------------- python -m lib.access.auth hash
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.auth", description="班组党建看板 账号工具")
+    parser = argparse.ArgumentParser(prog="python -m lib.access.auth", description="班组党建看板 账号工具")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("hash", help="输入密码，输出写入 secrets.toml 的 password_hash")
     parser.parse_args(argv)

@@ -2,8 +2,8 @@
 
 Slide 1 says who, which months and how fresh the data is; slide 2 is 本月要点; then every
 indicator page of the dashboard in its order: its KPI cards, then its charts (rendered on the
-server by lib.render, the same figures as on screen), the page's 口径 as a footnote. The cards
-and charts come from lib.views, so the deck shows exactly what the pages show.
+server by lib.present.render, the same figures as on screen), the page's 口径 as a footnote. The cards
+and charts come from lib.present.page_views, so the deck shows exactly what the pages show.
 """
 from __future__ import annotations
 
@@ -19,14 +19,15 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from lib import metrics, render
-from lib.auth import EXPORT, User, require
-from lib.export import log_export, names_in_full
-from lib.highlights import highlights
-from lib.masking import mask_result
-from lib.metrics import Filter
-from lib.store import Store
-from lib.views import VIEWS, Chart, Kpi, PageView, month_text, scope_text
+from lib.metrics import indicators as metrics
+from lib.present import render
+from lib.access.auth import EXPORT, User, require
+from lib.access.export import log_export, names_in_full
+from lib.present.highlights import highlights
+from lib.access.masking import mask_result
+from lib.metrics.indicators import Filter
+from lib.store.database import Store
+from lib.present.page_views import VIEWS, Chart, Kpi, PageView, month_text, scope_text
 
 FONT = "Microsoft YaHei"      # what the department's Office/WPS has; Chinese text falls back sensibly
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -259,7 +260,7 @@ class _Builder:
 
 
 def build_deck(store: Store, f: Filter, full_names: bool = False, progress: Progress | None = None) -> DeckResult:
-    """The deck for filter `f` (names and 工号 masked unless full_names). Needs a browser (lib.render)."""
+    """The deck for filter `f` (names and 工号 masked unless full_names). Needs a browser (lib.present.render)."""
     def get(name: str, flt: Filter):
         result = getattr(metrics, name)(store, flt)
         return result if full_names else mask_result(result)

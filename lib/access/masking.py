@@ -17,7 +17,7 @@ Rules
 ``mask_name`` (ASCII names): the first letter stays, every other letter becomes ``*``;
     separators stay (John Smith → J*** *****, Tom → T**).
 Blank values are returned as they are: None, NaN/NA/NaT, '' and whitespace, and the placeholders
-lib.clean treats as blank (无, /, —, …). The result always has the input's length (for strings).
+lib.ingest.clean treats as blank (无, /, —, …). The result always has the input's length (for strings).
 ``mask_id``: the first 2 and the last 2 characters stay, the middle is masked (0081234 → 00***34);
     an ID of 2–4 characters keeps only its last character (1234 → ***4, 12 → *2); a one-character
     ID becomes ``*``. Surrounding whitespace is kept; blanks are returned as they are.
@@ -33,9 +33,9 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from lib.clean import is_blank, normalize_text
+from lib.ingest.clean import is_blank, normalize_text
 from lib.labels import COLUMN_LABELS
-from lib.sheets import SHEETS
+from lib.ingest.sheets import SHEETS
 
 MASK = "*"
 
@@ -95,7 +95,7 @@ def _is_missing(value) -> bool:
         return False
 
 
-# Every character of lib.clean's blank placeholders (无, 空, 无数据, N/A, /, dashes), in the forms
+# Every character of lib.ingest.clean's blank placeholders (无, 空, 无数据, N/A, /, dashes), in the forms
 # NFKC folds into them: only text made of these needs the full (slower) is_blank check.
 _PLACEHOLDER_CHARS = frozenset("无空数据nNaAｎＮａＡ/／-－‐‑‒–—―─")
 

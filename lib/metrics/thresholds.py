@@ -1,5 +1,5 @@
 """Thresholds the 口径 depends on, in one place (docs/指标口径.md cites them)."""
-from lib.sheets import SIX_GOODS
+from lib.ingest.sheets import SIX_GOODS
 
 OVERDUE_TALK_DAYS = 60        # an active pair with no talk in this many days is 逾期未谈
 TIMELY_FEEDBACK_DAYS = 7      # a problem answered within this many days of being found is 及时反馈

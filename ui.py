@@ -15,17 +15,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import charts, metrics, render
-from lib.auth import (DEMO_USER, AccountConfigError, AuthConfig, PermissionDenied, User, load_config,
+from lib.present import charts
+from lib.metrics import indicators as metrics
+from lib.present import render
+from lib.access.auth import (DEMO_USER, AccountConfigError, AuthConfig, PermissionDenied, User, load_config,
                       user_for_email, verify_password)
 from lib.config import default_db_path, demo_db_path
-from lib.deck import export_deck, file_name as deck_file_name
-from lib.export import export_chart_png, export_table
+from lib.present.deck import export_deck, file_name as deck_file_name
+from lib.access.export import export_chart_png, export_table
 from lib.labels import COLUMN_LABELS
-from lib.masking import mask_result
-from lib.metrics import Filter
-from lib.store import Store
-from lib.views import Chart, Kpi, PageView, Section, month_text, pct, scope_text, team_label
+from lib.access.masking import mask_result
+from lib.metrics.indicators import Filter
+from lib.store.database import Store
+from lib.present.page_views import Chart, Kpi, PageView, Section, month_text, pct, scope_text, team_label
 
 log = logging.getLogger("dangjian")
 ERROR_MESSAGE = "页面出现了意外问题，已记录。请刷新页面重试；如仍出现，请联系管理员。"
@@ -158,7 +160,7 @@ def report_controls() -> None:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _cached_highlights(db_path: str, version: tuple, f: Filter):
-    from lib.highlights import highlights
+    from lib.present.highlights import highlights
 
     return highlights(_open_store(db_path), f)
 
@@ -395,7 +397,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def excel_download(label: str, frames: dict[str, pd.DataFrame], file_name: str, key: str,
                    what: str | None = None, detail: str | None = None, store: Store | None = None) -> None:
-    """A download button for tables, through lib.export.export_table: role check, masking, export log.
+    """A download button for tables, through lib.access.export.export_table: role check, masking, export log.
 
     The workbook is built (and the download logged) only when someone clicks, not on every rerun;
     everything the callable needs is taken now, since it runs outside this script run.
@@ -492,7 +494,7 @@ def full_names_shown() -> bool:
     """Whether tables carry full names and 工号.
 
     Never in 会议模式. In 演示模式 as before accounts existed (on screen; downloads are still masked,
-    see lib.export). With accounts only a 管理员 who switched on 显示完整姓名 sees them.
+    see lib.access.export). With accounts only a 管理员 who switched on 显示完整姓名 sees them.
     """
     if meeting_mode():
         return False

@@ -2,7 +2,7 @@
 
 `write_demo_workbooks(folder)` writes every workbook (.xlsx through openpyxl, a few .csv in
 GB18030) and returns them in import order; `build_demo_database(db_path)` imports them all
-through `lib.importer.import_file`, exactly like an upload, into a database of its own.
+through `lib.store.importer.import_file`, exactly like an upload, into a database of its own.
 
 Everything is computed from `random.Random(2020)` in a fixed order (no set iteration, no
 current date), so two runs write the same cell values. The figures the mine's own report
@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 
-from lib.sheets import SHEETS_BY_KEY, SIX_GOODS
+from lib.ingest.sheets import SHEETS_BY_KEY, SIX_GOODS
 
 if TYPE_CHECKING:
-    from lib.auth import User
+    from lib.access.auth import User
 
 SEED = 2020
 FIRST_YEAR = 2020
@@ -1293,9 +1293,9 @@ def build_demo_database(db_path: Path, progress=None) -> str:
     while this one imports (writing would otherwise add a third to the time). Raises
     RuntimeError listing the errors if any file is rejected. Returns e.g. "导入 568 个文件，68,789 行".
     """
-    from lib.auth import ADMIN, User
-    from lib.importer import REJECTED, import_file
-    from lib.store import Store
+    from lib.access.auth import ADMIN, User
+    from lib.store.importer import REJECTED, import_file
+    from lib.store.database import Store
 
     importer = User(DEMO_IMPORTER_NAME, ADMIN)
 
@@ -1340,7 +1340,7 @@ def build_demo_database(db_path: Path, progress=None) -> str:
 
 def rebuild_demo(user: User, db_path: Path | None = None, progress=None) -> str:
     """build_demo_database for a person (app or CLI): 管理员 only, since it replaces the demo database."""
-    from lib.auth import MANAGE, require
+    from lib.access.auth import MANAGE, require
     from lib.config import demo_db_path
 
     require(user, MANAGE, action="重置演示数据")
@@ -1350,7 +1350,7 @@ def rebuild_demo(user: User, db_path: Path | None = None, progress=None) -> str:
 class _Writer:
     """The demo files in import order, each yielded once it is completely written.
 
-    A child process (`python -m lib.demo --write FOLDER`) writes them and prints each name; it
+    A child process (`python -m demo.dataset --write FOLDER`) writes them and prints each name; it
     recomputes the same data from the seed. Not `multiprocessing`: its 'spawn' re-runs the
     caller's main script and 'fork' would copy an open DuckDB connection. If no child can be
     started, a thread writes them instead (slower: openpyxl then competes for the GIL).
@@ -1370,7 +1370,7 @@ class _Writer:
         env["PYTHONIOENCODING"] = "utf-8"
         self.errors = tempfile.TemporaryFile()
         try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "lib.demo", "--write", str(self.folder)],
+            self.proc = subprocess.Popen([sys.executable, "-m", "demo.dataset", "--write", str(self.folder)],
                                          cwd=root, env=env, stdout=subprocess.PIPE, stderr=self.errors,
                                          stdin=subprocess.DEVNULL, text=True, encoding="utf-8")
         except OSError:
@@ -1439,5 +1439,5 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--write":
         _write_in_order(Path(sys.argv[2]))
     else:
-        print("用法：python -m lib.demo --write 目录（生成演示数据请用 python -m lib.cli demo）", file=sys.stderr)
+        print("用法：python -m demo.dataset --write 目录（生成演示数据请用 python -m lib.cli demo）", file=sys.stderr)
         sys.exit(2)

@@ -30,7 +30,7 @@ import defusedxml  # noqa: F401  (a hard dependency: openpyxl switches to it whe
 import python_calamine
 from defusedxml import ElementTree as SafeET
 
-from . import config
+from lib import config
 
 __all__ = ["FileRejected", "RawSheet", "RawWorkbook", "sniff_format", "read_workbook"]
 

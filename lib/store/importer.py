@@ -20,12 +20,12 @@ import pandas as pd
 import pyarrow as pa
 
 from lib import __version__
-from lib.auth import UNDO, UPLOAD, UPLOADER, User, require
-from lib.parse import DROP_REASONS, ParsedSheet, parse_sheet
-from lib.problems import ERROR, WARNING, Problem, shown_value
-from lib.read import FileRejected, read_workbook
-from lib.sheets import SHEETS, SHEETS_BY_KEY, SheetType
-from lib.store import Store, data_columns
+from lib.access.auth import UNDO, UPLOAD, UPLOADER, User, require
+from lib.ingest.parse import DROP_REASONS, ParsedSheet, parse_sheet
+from lib.ingest.findings import ERROR, WARNING, Problem, shown_value
+from lib.ingest.read import FileRejected, read_workbook
+from lib.ingest.sheets import SHEETS, SHEETS_BY_KEY, SheetType
+from lib.store.database import Store, data_columns
 
 ARROW_TYPES = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "INTEGER": pa.int32(),
                "DOUBLE": pa.float64()}

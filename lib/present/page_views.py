@@ -13,8 +13,9 @@ from typing import Any, Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import charts, settings
-from lib.metrics import Filter, Ratio
+from lib.present import charts
+from lib.metrics import thresholds
+from lib.metrics.indicators import Filter, Ratio
 
 Getter = Callable[[str, Filter], Any]
 
@@ -152,7 +153,7 @@ def overview_view(get: Getter, f: Filter) -> PageView:
         Section("三个动作 · 示范岗、责任区、亲情谈心", (
             card("worker_coverage", "包保职工覆盖率", help="处于有效包保对子中的职工 ÷ 名册中的非党员职工"),
             card("talks", "谈心次数", unit=" 次"),
-            card("overdue_pairs", f"超过{settings.OVERDUE_TALK_DAYS}天未谈心的对子", lower_is_better=True,
+            card("overdue_pairs", f"超过{thresholds.OVERDUE_TALK_DAYS}天未谈心的对子", lower_is_better=True,
                  unit=" 对"),
             card("problem_resolution", "问题解决率", help="区间内发现的问题中，截至区间末已解决的比例"))),
         Section("三个体系 · 自主管理、理念价值、比学争优", (
@@ -169,7 +170,7 @@ def overview_view(get: Getter, f: Filter) -> PageView:
             Chart("比学争优平均分", charts.lines_by_group(score_means, "quarter", "mean_score", "unit",
                                                    "各队比学争优平均分", "平均分", hover_n="people")),
             Chart("未办结问题", charts.aging_bars(ledger.open_ages["age_days"], "未办结问题的已过天数",
-                                             settings.OPEN_PROBLEM_DAYS)),
+                                             thresholds.OPEN_PROBLEM_DAYS)),
         )),
     ))
 
@@ -195,10 +196,10 @@ def development_view(get: Getter, f: Filter) -> PageView:
                 help="区间内确定为发展对象的人员中，班组长所占比例。"),
             Kpi("待转正", len(pipeline.awaiting_full), len(pipeline_before.awaiting_full), unit=" 人",
                 lower_is_better=True,
-                help=f"接收预备党员满 {settings.PROBATION_DAYS} 天仍未转为正式党员的人数（截至{as_of}）。"),
+                help=f"接收预备党员满 {thresholds.PROBATION_DAYS} 天仍未转为正式党员的人数（截至{as_of}）。"),
             Kpi("培养期不足一年", len(pipeline.fast_promotions), len(pipeline_before.fast_promotions), unit=" 人",
                 lower_is_better=True,
-                help=f"区间内确定的发展对象中，距确定积极分子不足 {settings.FAST_PROMOTION_DAYS} 天的人数"
+                help=f"区间内确定的发展对象中，距确定积极分子不足 {thresholds.FAST_PROMOTION_DAYS} 天的人数"
                      "（违反培养一年以上的规定）。"),
         ),
         charts=(
@@ -298,7 +299,7 @@ def model_posts_view(get: Getter, f: Filter, quarter: str | None = None) -> Page
             Kpi("示范岗", first(now, "posts"), first(before, "posts"), unit=" 个",
                 help="本季度参加评定的党员示范岗个数。" + compared),
             Kpi("六好达标率", ratio(now, "all_met", "posts"), ratio(before, "all_met", "posts"),
-                help=f"“六好”六项全部达标（每项不低于 {settings.MODEL_POST_PASS_SCORE} 分或填“是”）的示范岗 ÷ 示范岗。"
+                help=f"“六好”六项全部达标（每项不低于 {thresholds.MODEL_POST_PASS_SCORE} 分或填“是”）的示范岗 ÷ 示范岗。"
                      + compared),
             Kpi(f"达标率最低的一项：{weakest_item}", ratio(weakest, "met", "posts"),
                 ratio(items_before[items_before["item"] == weakest_item], "met", "posts"),
@@ -350,7 +351,7 @@ def pairs_talks_view(get: Getter, f: Filter) -> PageView:
         return PageView("包保谈心", pairs.roster_month, empty=(
             "所选范围内没有包保对子和谈心记录", "请在“数据上传”页上传各队的《包保对子》和《谈心记录》，或调整左侧的队和月份。"))
     before_pairs, before_talks = get("pair_coverage", f.previous()), get("talk_activity", f.previous())
-    days = settings.OVERDUE_TALK_DAYS
+    days = thresholds.OVERDUE_TALK_DAYS
     return PageView("包保谈心", pairs.roster_month, sections=(
         Section("包保对子", (
             Kpi("职工覆盖率", pairs.worker_coverage, before_pairs.worker_coverage,
@@ -388,16 +389,16 @@ def problems_view(get: Getter, f: Filter) -> PageView:
             Kpi("解决率", ledger.resolution_rate, before.resolution_rate,
                 help="区间内发现的问题中，截至区间末已解决的比例"),
             Kpi("及时反馈率", ledger.timely_feedback, before.timely_feedback,
-                help=f"发现后{settings.TIMELY_FEEDBACK_DAYS}天内（含）有反馈的问题 ÷ 新发现问题"),
+                help=f"发现后{thresholds.TIMELY_FEEDBACK_DAYS}天内（含）有反馈的问题 ÷ 新发现问题"),
             Kpi("解决用时中位数", ledger.median_days_to_resolve, before.median_days_to_resolve, unit=" 天",
                 lower_is_better=True, help="已解决问题从发现到解决的天数的中位数"),
             Kpi(overdue_problems_label(), len(ledger.overdue_open), len(before.overdue_open), unit=" 个",
                 lower_is_better=True,
-                help=f"截至区间末仍未解决、且发现已超过{settings.OPEN_PROBLEM_DAYS}天的问题（不限于区间内发现的）"),
+                help=f"截至区间末仍未解决、且发现已超过{thresholds.OPEN_PROBLEM_DAYS}天的问题（不限于区间内发现的）"),
         ),
         charts=(
             Chart("未办结问题", charts.aging_bars(ledger.open_ages["age_days"], "未办结问题的已过天数",
-                                             settings.OPEN_PROBLEM_DAYS), wide=True),
+                                             thresholds.OPEN_PROBLEM_DAYS), wide=True),
             Chart("各类别问题", charts.count_bars(ledger.by_category, "category", "raised", "各类别新发现问题",
                                              "问题数")),
             Chart("各队问题解决率", charts.ratio_bars(ledger.by_unit, "unit", "resolved", "raised", "各队问题解决率",
@@ -406,7 +407,7 @@ def problems_view(get: Getter, f: Filter) -> PageView:
 
 
 def overdue_problems_label() -> str:
-    return f"超期未办结（超过{settings.OPEN_PROBLEM_DAYS}天）"
+    return f"超期未办结（超过{thresholds.OPEN_PROBLEM_DAYS}天）"
 
 
 # ---------------------------------------------------------------- 三个体系

@@ -1,6 +1,6 @@
 """Group-scale data for the metrics benchmark, written straight into a fresh `Store` (no workbooks).
 
-    from benchmarks.group_data import build_group_database
+    from demo.group_scale import build_group_database
     summary = build_group_database(Path("group.duckdb"))
 
 12 mines × 8 units (一矿综采队 … 十二矿机关), 996 teams, about 15,000 workers, monthly rosters
@@ -29,10 +29,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from lib.demo import COMMITTEE_ROLES, FEMALE_CHARS, HQ_POSTS, MALE_CHARS, ORG, POSTS, PROBLEM_TEXTS, SLOGANS, \
+from demo.dataset import COMMITTEE_ROLES, FEMALE_CHARS, HQ_POSTS, MALE_CHARS, ORG, POSTS, PROBLEM_TEXTS, SLOGANS, \
     SURNAMES, TALK_METHODS, TALK_TOPICS, ZONE_DUTIES
-from lib.sheets import SHEETS, SIX_GOODS
-from lib.store import Store
+from lib.ingest.sheets import SHEETS, SIX_GOODS
+from lib.store.database import Store
 
 GENERATOR_VERSION = "group-1"   # stored in meta, so a kept database built by another version is rebuilt
 SEED = 2021

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib import metrics as m
-from lib import settings
-from lib.charts import natural_key
-from lib.metrics import Filter, Ratio
-from lib.store import Store
+from lib.metrics import indicators as m
+from lib.metrics import thresholds
+from lib.natural_order import natural_key
+from lib.metrics.indicators import Filter, Ratio
+from lib.store.database import Store
 
 TONES = ("good", "bad", "neutral")
 MAX_HIGHLIGHTS = 6
@@ -184,7 +184,7 @@ def _largest_groups(labels: list[str]) -> tuple[list[str], int]:
 
 def overdue_talks_highlight(store: Store, f: Filter) -> Highlight | None:
     talks = m.talk_activity(store, f)
-    days = settings.OVERDUE_TALK_DAYS   # the same threshold talk_activity used
+    days = thresholds.OVERDUE_TALK_DAYS   # the same threshold talk_activity used
     if not talks.talk_coverage.N:      # no active pairs in scope
         return None
     overdue = talks.overdue

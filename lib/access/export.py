@@ -16,8 +16,8 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from lib.auth import EXPORT, MANAGE, User, require
-from lib.masking import mask_frame
+from lib.access.auth import EXPORT, MANAGE, User, require
+from lib.access.masking import mask_frame
 
 # Excel (and WPS) treat text starting with these as the start of a formula or a command.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -87,7 +87,7 @@ def export_table(store, user: User, frames: dict[str, pd.DataFrame], what: str, 
 
 def export_chart_png(store, user: User, fig, name: str, detail: str, wide: bool = False) -> bytes:
     """One chart as a 2× PNG rendered on the server (the deck's look); logged like every export."""
-    from lib import render  # starts a browser on first use: only when a picture is asked for
+    from lib.present import render  # starts a browser on first use: only when a picture is asked for
 
     require(user, EXPORT)
     data = render.png(fig, render.WIDE if wide else render.HALF)

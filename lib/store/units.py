@@ -1,8 +1,8 @@
 """What the store knows about the organisation (SQL only)."""
 from __future__ import annotations
 
-from lib.charts import natural_sorted
-from lib.store import Store
+from lib.natural_order import natural_sorted
+from lib.store.database import Store
 
 
 def known_units(store: Store) -> list[str]:

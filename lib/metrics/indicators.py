@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from lib import settings
-from lib.sheets import PARTY_STATUSES, SLOGAN_CATEGORIES
-from lib.store import Store
+from lib.metrics import thresholds
+from lib.ingest.sheets import PARTY_STATUSES, SLOGAN_CATEGORIES
+from lib.store.database import Store
 
 STAGES = ("入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员")
 STAGE_FIELDS = ("applied_on", "activist_on", "candidate_on", "probation_on", "full_on")
@@ -134,7 +134,7 @@ def default_filter(store: Store, units=(), teams=()) -> Filter:
     """All units, the latest DEFAULT_MONTHS months loaded (or the current year when empty)."""
     months = loaded_months(store)
     end = months[-1] if months else dt.date.today().replace(day=1)
-    return Filter(tuple(units), tuple(teams), add_months(end, -(settings.DEFAULT_MONTHS - 1)), end)
+    return Filter(tuple(units), tuple(teams), add_months(end, -(thresholds.DEFAULT_MONTHS - 1)), end)
 
 
 def roster_month(store: Store, f: Filter) -> dt.date | None:
@@ -185,7 +185,7 @@ class DevPipeline:
 
 
 def dev_pipeline(store: Store, f: Filter) -> DevPipeline:
-    p = f.params(fast=settings.FAST_PROMOTION_DAYS, probation=settings.PROBATION_DAYS)
+    p = f.params(fast=thresholds.FAST_PROMOTION_DAYS, probation=thresholds.PROBATION_DAYS)
     scope = scope_sql("unit", "team")
     stage_case = "CASE " + " ".join(
         f"WHEN {fld} <= $as_of THEN '{name}'" for fld, name in reversed(list(zip(STAGE_FIELDS, STAGES)))) + " END"
@@ -381,7 +381,7 @@ class TalkActivity:
 
 def talk_activity(store: Store, f: Filter) -> TalkActivity:
     month = roster_month(store, f)
-    p = f.params(month=month, days=settings.OVERDUE_TALK_DAYS)
+    p = f.params(month=month, days=thresholds.OVERDUE_TALK_DAYS)
     talk_scope = scope_sql("member_unit") + " AND " + _team_scope_via_roster("member_unit", "member_id")
     talks, found = q1(store, f"""
         SELECT count(*), count(*) FILTER (WHERE found_problem) FROM talks
@@ -411,7 +411,7 @@ def talk_activity(store: Store, f: Filter) -> TalkActivity:
           AND (lt.last_talk IS NULL OR lt.last_talk <= $as_of - to_days(CAST($days AS INTEGER)))
         ORDER BY days_since DESC, pr.member_unit, pr.member_id, pr.worker_id""", p)
     return TalkActivity(int(talks), _ratio(covered, paired), overdue, by_method, int(found),
-                        settings.OVERDUE_TALK_DAYS)
+                        thresholds.OVERDUE_TALK_DAYS)
 
 
 # ---------------------------------------------------------------- 7. 问题台帐
@@ -433,7 +433,7 @@ class ProblemLedger:
 
 
 def problem_ledger(store: Store, f: Filter) -> ProblemLedger:
-    p = f.params(feedback=settings.TIMELY_FEEDBACK_DAYS, open_days=settings.OPEN_PROBLEM_DAYS)
+    p = f.params(feedback=thresholds.TIMELY_FEEDBACK_DAYS, open_days=thresholds.OPEN_PROBLEM_DAYS)
     scope = scope_sql("unit", "team")
     in_range = f"found_on BETWEEN $start AND $as_of AND {scope}"
     raised, resolved, timely, median_days = q1(store, f"""
@@ -454,7 +454,7 @@ def problem_ledger(store: Store, f: Filter) -> ProblemLedger:
                date_diff('day', found_on, $as_of) AS age_days
         FROM problems WHERE found_on <= $as_of AND NOT {RESOLVED_BY} AND {scope}
         ORDER BY age_days DESC, problem_id""", p)
-    overdue = open_ages[open_ages["age_days"] > settings.OPEN_PROBLEM_DAYS].reset_index(drop=True)
+    overdue = open_ages[open_ages["age_days"] > thresholds.OPEN_PROBLEM_DAYS].reset_index(drop=True)
     return ProblemLedger(int(raised), int(resolved), _ratio(resolved, raised), _ratio(timely, raised),
                          None if median_days is None else float(median_days), overdue, by_category, by_unit,
                          open_ages)
@@ -518,8 +518,8 @@ class ModelPosts:
 
 
 def model_posts(store: Store, f: Filter) -> ModelPosts:
-    p = f.params(**{"pass": settings.MODEL_POST_PASS_SCORE})
-    items = settings.SIX_GOOD_ITEMS
+    p = f.params(**{"pass": thresholds.MODEL_POST_PASS_SCORE})
+    items = thresholds.SIX_GOOD_ITEMS
     met_cols = ", ".join(f"coalesce({_good_met(fld)}, false) AS met_{fld}" for fld, _ in items)
     all_met = " AND ".join(f"met_{fld}" for fld, _ in items)
     base = (f"SELECT *, {all_met} AS all_met FROM (SELECT *, {met_cols} FROM model_posts "
@@ -679,7 +679,7 @@ class SubmissionStatus:
 
 def submission_status(store: Store, f: Filter) -> SubmissionStatus:
     """For every 队 × month (or quarter) × sheet type in the range: loaded or missing, and when."""
-    from lib.sheets import SHEETS
+    from lib.ingest.sheets import SHEETS
 
     p = f.params()
     # The 队 and periods are computed once; each sheet's counts only over the range and scope.

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from lib.auth import MANAGE, User, require
+from lib.access.auth import MANAGE, User, require
 from lib.config import default_db_path
-from lib.sheets import SHEETS, SheetType
+from lib.ingest.sheets import SHEETS, SheetType
 
 SCHEMA_VERSION = "1"
 

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from lib.config import ROOT
-from lib.sheets import KIND_LABELS, SHEETS
+from lib.ingest.sheets import KIND_LABELS, SHEETS
 
 DOC_PATH = ROOT / "docs" / "报表说明.md"
 
 
 def render_sheet_docs() -> str:
     lines = ["# 报表说明", "",
-             "本文件由 `python -m lib.sheet_docs` 根据 `lib/sheets.py` 中的报表定义生成，请勿手工修改。", "",
+             "本文件由 `python -m lib.ingest.sheet_docs` 根据 `lib/ingest/sheets.py` 中的报表定义生成，请勿手工修改。", "",
              "每张表可以单独成文件，也可以放在同一个工作簿的不同工作表中。表头可以使用下列“也可写作”中的任一名称，"
              "括号中的提示文字、空格和 * 号会被忽略。没有“队”或“月份/季度/年度”列时，可在表头上方写明"
              "（如“填报单位：综采队”“统计月份：2024年6月”），或写在文件名中（如 `综采队_2024年6月.xlsx`）。", ""]

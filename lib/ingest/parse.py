@@ -16,11 +16,11 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from lib import clean
+from lib.ingest import clean
 from lib.config import HEADER_SEARCH_ROWS
-from lib.problems import ERROR, WARNING, Problem, shown_value
-from lib.read import RawSheet
-from lib.sheets import HINT_WORDS, IGNORED_HEADERS, SHEETS, TOTAL_WORDS, Column, SheetType
+from lib.ingest.findings import ERROR, WARNING, Problem, shown_value
+from lib.ingest.read import RawSheet
+from lib.ingest.sheets import HINT_WORDS, IGNORED_HEADERS, SHEETS, TOTAL_WORDS, Column, SheetType
 
 # How many problems of one kind (column × message) a sheet reports row by row before summarising.
 MAX_PROBLEMS_PER_KIND = 200

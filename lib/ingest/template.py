@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from lib.sheets import KIND_LABELS, SHEETS, Column, SheetType
+from lib.ingest.sheets import KIND_LABELS, SHEETS, Column, SheetType
 
 HEADER_FILL = PatternFill("solid", fgColor="C00000")
 REQUIRED_FONT = Font(bold=True, color="FFFFFF")
