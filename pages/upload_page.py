@@ -27,7 +27,7 @@ from lib.access.export import export_history
 from lib.store.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, UndoRefused, history, import_file,
                           is_database_busy, preview, undo)
 from lib.ingest.parse import CONTEXT_LABELS, infer_context
-from lib.ingest.findings import ERROR, Problem, problems_frame
+from lib.ingest.findings import ERROR, Finding, findings_frame
 from lib.ingest.sheet_docs import DOC_PATH
 from lib.store.units import known_units
 from lib.ingest.template import template_bytes
@@ -73,7 +73,7 @@ def _context_json(context: dict[str, str]) -> str:
 
 def _failed(name: str, message: str, hint: str = "") -> FileResult:
     result = FileResult(file_name=name, status=REJECTED)
-    result.problems.append(Problem(ERROR, message, hint, name))
+    result.problems.append(Finding(ERROR, message, hint, name))
     return result
 
 
@@ -143,8 +143,8 @@ def _context_inputs(file_hash: str, needed: list[str], units: list[str]) -> dict
     return context
 
 
-def _problems(problems: list[Problem]) -> pd.DataFrame:
-    frame = problems_frame(problems)
+def _problems(problems: list[Finding]) -> pd.DataFrame:
+    frame = findings_frame(problems)
     frame["行号"] = ["" if pd.isna(r) else str(int(r)) for r in frame["行号"]]  # blank, not "None", for the file
     return frame
 
@@ -179,7 +179,7 @@ def _problem_tables(result: FileResult, key: str, show_errors: bool = True) -> N
         with st.expander(f"提醒（{len(warnings)} 条，不影响导入，请核对）"):
             st.dataframe(_problems(warnings), hide_index=True, width="stretch")
     if errors or warnings:
-        frame = _problems(result.all_problems)
+        frame = _problems(result.all_findings)
         ui.excel_download("下载错误清单", {"错误清单": frame}, f"{Path(result.file_name).stem}_错误清单",
                           key=f"problems-{key}", what="错误清单", detail=result.file_name, store=real)
 

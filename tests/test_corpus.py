@@ -1019,7 +1019,7 @@ def test_corpus(c: Case, empty_store):
     result = import_file(store, data, name, CORPUS_USER, context=c.context)
 
     if c.rejected:
-        assert result.status == REJECTED, _show(result.all_problems)
+        assert result.status == REJECTED, _show(result.all_findings)
         assert store.fingerprint() == before
         assert store.cursor().execute("SELECT count(*) FROM imports").fetchone() == imports_before
         assert result.import_id is None

@@ -1,4 +1,6 @@
-"""One row per problem found in an upload: what the clerk sees in the error table."""
+"""Validation findings: one row per error or warning found in an upload (the clerk's error table).
+
+Named findings, not problems, because 问题 in this project is the 问题台帐 sheet."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -9,12 +11,12 @@ ERROR = "错误"
 WARNING = "提醒"
 
 # Column headers of the error table and of 错误清单.xlsx.
-PROBLEM_COLUMNS = {"level": "级别", "file": "文件", "sheet": "工作表", "row": "行号", "column": "列",
+FINDING_COLUMNS = {"level": "级别", "file": "文件", "sheet": "工作表", "row": "行号", "column": "列",
                    "value": "原值", "message": "问题", "hint": "建议"}
 
 
 @dataclass(frozen=True)
-class Problem:
+class Finding:
     level: str                 # ERROR blocks the whole file; WARNING does not
     message: str
     hint: str = ""
@@ -41,8 +43,8 @@ def shown_value(raw) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     """The error/warning table with Chinese headers, errors first."""
-    rows = [asdict(p) for p in sorted(problems, key=lambda p: (not p.is_error, p.file, p.sheet, p.row or 0))]
-    frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
-    return frame.rename(columns=PROBLEM_COLUMNS)
+    rows = [asdict(p) for p in sorted(findings, key=lambda p: (not p.is_error, p.file, p.sheet, p.row or 0))]
+    frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    return frame.rename(columns=FINDING_COLUMNS)

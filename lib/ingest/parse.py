@@ -18,7 +18,7 @@ import pandas as pd
 
 from lib.ingest import clean
 from lib.config import HEADER_SEARCH_ROWS
-from lib.ingest.findings import ERROR, WARNING, Problem, shown_value
+from lib.ingest.findings import ERROR, WARNING, Finding, shown_value
 from lib.ingest.read import RawSheet
 from lib.ingest.sheets import HINT_WORDS, IGNORED_HEADERS, SHEETS, TOTAL_WORDS, Column, SheetType
 
@@ -84,7 +84,7 @@ class ParsedSheet:
     frame: pd.DataFrame | None = None        # declared fields (+ items JSON) + _row
     rows_read: int = 0
     dropped: dict[str, int] = field(default_factory=dict)  # reason → count
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     missing_context: list[str] = field(default_factory=list)  # 'unit' / 'month' … the user must supply
     context_used: dict[str, str] = field(default_factory=dict)
     skipped: str = ""                        # why the sheet was not imported (hidden, empty …)
@@ -335,7 +335,7 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
         result.skipped = "未识别的工作表"
         if match is not None:
             missing = "、".join(c.label for c in match.missing_blocking)
-            result.problems.append(Problem(
+            result.problems.append(Finding(
                 WARNING, f"未识别为任何报表：最接近「{match.sheet.label}」，但缺少表头 {missing}",
                 "请使用标准模板的表头", filename, raw.name, match.row + 1))
         return result
@@ -361,7 +361,7 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
 
 def _report_columns(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, header_cells: list) -> None:
     for c, f in match.duplicates:
-        result.problems.append(Problem(
+        result.problems.append(Finding(
             WARNING, f"重复的列「{shown_value(header_cells[c])}」，只导入第一列", "请删除重复的列",
             result.file, result.name, match.row + 1, shown_value(header_cells[c])))
     if sheet.score_items:
@@ -374,7 +374,7 @@ def _report_columns(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, 
 
 
 def _unknown_column(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, cell) -> None:
-    result.problems.append(Problem(
+    result.problems.append(Finding(
         WARNING, f"未识别的列「{shown_value(cell)}」，未导入", f"「{sheet.label}」只需要模板中的列",
         result.file, result.name, match.row + 1, shown_value(cell)))
 
@@ -395,7 +395,7 @@ def _resolve_context(result, sheet, found_fields, lines_rows, sheet_name, filena
             what = CONTEXT_LABELS[col.context]
             example = {"unit": "填报单位：综采队", "month": "统计月份：2024年6月", "quarter": "2024年第二季度",
                        "year": "2024年度"}[col.context]
-            result.problems.append(Problem(
+            result.problems.append(Finding(
                 ERROR, f"不知道这张表属于哪个{what}：表中没有「{col.label}」列，标题和文件名中也没有注明",
                 f"请增加「{col.label}」列，或在表头上方写明“{example}”，或在文件名中注明（如 综采队_2024年6月.xlsx）",
                 result.file, result.name, None, col.label))
@@ -430,7 +430,7 @@ def _data_rows(result: ParsedSheet, rows: list[list], header: int, hidden_rows: 
     result.dropped = {k: v for k, v in dropped.items() if v}
     if hidden_seen:
         shown = "、".join(str(n) for n in hidden_seen[:10]) + ("…" if len(hidden_seen) > 10 else "")
-        result.problems.append(Problem(
+        result.problems.append(Finding(
             WARNING, f"有 {len(hidden_seen)} 行被隐藏或筛选掉了（第 {shown} 行），仍已导入",
             "请确认这些行应当上报；不需要的行请删除", result.file, result.name, hidden_seen[0]))
     return kept, numbers
@@ -446,7 +446,7 @@ def _clean_columns(result, sheet, match, header_cells, data_rows, row_numbers) -
         key = (col_label, message)
         counts[key] = counts.get(key, 0) + 1
         if counts[key] <= MAX_PROBLEMS_PER_KIND:
-            result.problems.append(Problem(level, message, hint or "", result.file, result.name, row_no,
+            result.problems.append(Finding(level, message, hint or "", result.file, result.name, row_no,
                                            col_label, shown_value(raw_value)))
 
     for col in sheet.columns:
@@ -492,7 +492,7 @@ def _clean_columns(result, sheet, match, header_cells, data_rows, row_numbers) -
 
     for (col_label, message), count in counts.items():
         if count > MAX_PROBLEMS_PER_KIND:
-            result.problems.append(Problem(
+            result.problems.append(Finding(
                 ERROR if any(p.is_error and p.message == message for p in result.problems) else WARNING,
                 f"「{col_label}」列另有 {count - MAX_PROBLEMS_PER_KIND} 处同类问题：{message}", "",
                 result.file, result.name, None, col_label))
@@ -552,14 +552,14 @@ def _check_rows(result: ParsedSheet, sheet: SheetType) -> None:
             bad = (a >= b) if strict else (a > b)
             for idx in frame.index[bad.fillna(False).astype(bool)]:
                 word = "早于" if strict else "不晚于"
-                result.problems.append(Problem(
+                result.problems.append(Finding(
                     ERROR, f"「{label[earlier]}」应{word}「{label[later]}」", "请核对两个日期",
                     result.file, result.name, int(frame.at[idx, "_row"]), label[later],
                     f"{frame.at[idx, earlier]} / {frame.at[idx, later]}"))
     for earlier, later, days, message in sheet.min_gaps:
         gap = (pd.to_datetime(frame[later]) - pd.to_datetime(frame[earlier])).dt.days
         for idx in frame.index[((gap >= 0) & (gap < days)).fillna(False).astype(bool)]:
-            result.problems.append(Problem(
+            result.problems.append(Finding(
                 WARNING, f"{message}（相隔 {int(gap[idx])} 天）", "请核对日期是否填写正确",
                 result.file, result.name, int(frame.at[idx, "_row"]), label[later],
                 f"{frame.at[idx, earlier]} / {frame.at[idx, later]}"))
@@ -581,12 +581,12 @@ def drop_duplicate_grain(result: ParsedSheet, sheet: SheetType, frame: pd.DataFr
             same = all(_same(first[c], row[c]) for c in data_cols)
             if same:
                 drop.append(idx)
-                result.problems.append(Problem(
+                result.problems.append(Finding(
                     WARNING, f"与第 {int(first['_row'])} 行完全相同，已去重", "", result.file, result.name,
                     int(row["_row"]), key_text))
             else:
                 values = "、".join(str(row[g]) for g in grain)
-                result.problems.append(Problem(
+                result.problems.append(Finding(
                     ERROR, f"与第 {int(first['_row'])} 行的{key_text}相同（{values}）但内容不同",
                     "同一记录只能出现一次，请合并或删除其中一行", result.file, result.name, int(row["_row"]),
                     key_text, values))

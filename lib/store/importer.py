@@ -22,7 +22,7 @@ import pyarrow as pa
 from lib import __version__
 from lib.access.auth import UNDO, UPLOAD, UPLOADER, User, require
 from lib.ingest.parse import DROP_REASONS, ParsedSheet, parse_sheet
-from lib.ingest.findings import ERROR, WARNING, Problem, shown_value
+from lib.ingest.findings import ERROR, WARNING, Finding, shown_value
 from lib.ingest.read import FileRejected, read_workbook
 from lib.ingest.sheets import SHEETS, SHEETS_BY_KEY, SheetType
 from lib.store.database import Store, data_columns
@@ -63,25 +63,25 @@ class FileResult:
     file_format: str = ""
     file_size: int = 0
     sheets: list[ParsedSheet] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)   # file-level and within-file
-    store_problems: list[Problem] = field(default_factory=list)  # against what is stored; redone per check
-    unit_problems: list[Problem] = field(default_factory=list)   # 填报: rows of another 队; redone per check
+    problems: list[Finding] = field(default_factory=list)   # file-level and within-file
+    store_problems: list[Finding] = field(default_factory=list)  # against what is stored; redone per check
+    unit_problems: list[Finding] = field(default_factory=list)   # 填报: rows of another 队; redone per check
     replacements: list[Replacement] = field(default_factory=list)
     import_id: int | None = None
     unchanged_since: int | None = None
 
     @property
-    def all_problems(self) -> list[Problem]:
+    def all_findings(self) -> list[Finding]:
         return (self.problems + self.unit_problems + self.store_problems
                 + [p for s in self.sheets for p in s.problems])
 
     @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.all_problems if p.is_error]
+    def errors(self) -> list[Finding]:
+        return [p for p in self.all_findings if p.is_error]
 
     @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.all_problems if not p.is_error]
+    def warnings(self) -> list[Finding]:
+        return [p for p in self.all_findings if not p.is_error]
 
     @property
     def loadable(self) -> list[ParsedSheet]:
@@ -188,12 +188,12 @@ def parse_file(data: bytes, file_name: str, context: dict[str, str] | None = Non
     try:
         workbook = read_workbook(data, display_name)
     except FileRejected as rejected:
-        result.problems.append(Problem(ERROR, rejected.message, rejected.hint, display_name))
+        result.problems.append(Finding(ERROR, rejected.message, rejected.hint, display_name))
         result.status = REJECTED
         return result
     result.file_format = workbook.format
     if workbook.formula_cells_without_value:
-        result.problems.append(Problem(
+        result.problems.append(Finding(
             ERROR, f"表格中有 {workbook.formula_cells_without_value} 个公式单元格没有计算结果",
             "请用Excel/WPS打开并保存后再上传", display_name))
         result.status = REJECTED  # the cells read as empty: checking them would only mislead
@@ -202,12 +202,12 @@ def parse_file(data: bytes, file_name: str, context: dict[str, str] | None = Non
         parsed = parse_sheet(raw, display_name, context)
         result.sheets.append(parsed)
         if parsed.skipped == "隐藏的工作表，未导入":
-            result.problems.append(Problem(WARNING, f"工作表「{raw.name}」是隐藏的，已跳过", "", display_name, raw.name))
+            result.problems.append(Finding(WARNING, f"工作表「{raw.name}」是隐藏的，已跳过", "", display_name, raw.name))
     if not result.loadable and not result.missing_context:
-        result.problems.append(Problem(
+        result.problems.append(Finding(
             ERROR, "文件中没有可识别的报表", _missing_headers_hint(result), display_name))
     elif result.loadable and not any(s.rows_loaded for s in result.loadable) and not result.errors:
-        result.problems.append(Problem(ERROR, "文件中的报表没有数据行", "请填写数据后再上传", display_name))
+        result.problems.append(Finding(ERROR, "文件中的报表没有数据行", "请填写数据后再上传", display_name))
     result.content_key = hashlib.sha256(
         (result.file_hash + json.dumps({s.name: s.context_used for s in result.sheets}, sort_keys=True,
                                        ensure_ascii=False)).encode()).hexdigest()
@@ -236,7 +236,7 @@ def _check_same_type_sheets(result: FileResult) -> None:
         combined = pd.concat([s.frame.assign(_sheet=s.name) for s in group], ignore_index=True)
         dup = combined[combined.duplicated(subset=list(sheet.grain), keep="first")]
         for _, row in dup.iterrows():
-            result.problems.append(Problem(
+            result.problems.append(Finding(
                 ERROR, f"与同一文件另一张「{sheet.label}」表中的记录重复（{'、'.join(str(row[g]) for g in sheet.grain)}）",
                 "同一记录只能填写一次", result.file_name, row["_sheet"], int(row["_row"])))
 
@@ -280,7 +280,7 @@ def _check_against_store(cur, result: FileResult, staged: dict[str, str]) -> Non
             f"{', '.join(t_scope)} FROM {stage} s JOIN {key} t ON {grain_join} "
             f"WHERE NOT EXISTS (SELECT 1 FROM sc WHERE {in_scope}) ORDER BY s._row LIMIT 200").fetchall()
         for sheet_name, row, grain_values, *other_scope in clashes:
-            result.store_problems.append(Problem(
+            result.store_problems.append(Finding(
                 ERROR, f"这条记录已在其他范围（{_scope_text(sheet, other_scope)}）的{sheet.label}中导入过，"
                        f"不能同时属于两处",
                 "请核对队、月份或工号是否填错；如人员调动，请先更新原来那份报表",
@@ -370,7 +370,7 @@ def _roster_warnings(cur, result: FileResult, staged: dict[str, str]) -> None:
                     _warn_unknown(result, sheet, f, what, value, list(known_set) if what == "队" else [],
                                   month_text, sheet_name, row, n)
                 if len(unknown) > 50:
-                    result.store_problems.append(Problem(
+                    result.store_problems.append(Finding(
                         WARNING, f"另有 {len(unknown) - 50} 个{what}不在{month_text}人员名册中", "",
                         result.file_name, sheet.label, None, sheet.column(f).label))
 
@@ -379,7 +379,7 @@ def _warn_unknown(result, sheet, f, what, value, candidates, month_text, sheet_n
     close = difflib.get_close_matches(str(value), [str(c) for c in candidates], n=1, cutoff=0.5)
     guess = f"，是否为 '{close[0]}'？" if close else ""
     more = f"（共 {n} 行）" if n > 1 else ""
-    result.store_problems.append(Problem(
+    result.store_problems.append(Finding(
         WARNING, f"{what} '{value}' 不在{month_text}人员名册中{guess}{more}",
         "名称不一致会让统计对不上，请核对写法", result.file_name, sheet_name, row, sheet.column(f).label,
         shown_value(value)))
@@ -419,7 +419,7 @@ def _check_units(cur, result: FileResult, user: User) -> None:
         foreign = frame[[not user.may_write_unit(u) for u in frame[field_name]]]
         if len(foreign):
             units = sorted({str(u) for u in foreign[field_name]})
-            result.unit_problems.append(Problem(
+            result.unit_problems.append(Finding(
                 ERROR, f"这张{sheet.label}含有其他队（{'、'.join(units[:5])}{' 等' if len(units) > 5 else ''}）的 "
                        f"{len(foreign)} 行；你只能上传本队（{user.unit}）的报表",
                 "请删去其他队的行后重新上传，或请管理员导入", result.file_name, parsed.name,
@@ -434,7 +434,7 @@ def _check_units(cur, result: FileResult, user: User) -> None:
             if taken:
                 first = frame[frame["problem_id"] == taken[0][0]]
                 shown = "、".join(f"{pid}（{unit}）" for pid, unit in taken[:5]) + (" 等" if len(taken) > 5 else "")
-                result.unit_problems.append(Problem(
+                result.unit_problems.append(Finding(
                     ERROR, f"问题编号 {shown}已登记在其他队的问题台帐中；你只能更新本队（{user.unit}）的问题",
                     "请核对问题编号；如确需修改，请联系管理员", result.file_name, parsed.name,
                     int(first["_row"].iloc[0]) if len(first) else None,
@@ -525,7 +525,7 @@ def import_paths(store: Store, paths: list[Path | str], user: User) -> list[File
             data = path.read_bytes()
         except OSError as exc:
             result = FileResult(file_name=path.name, status=REJECTED)
-            result.problems.append(Problem(ERROR, f"无法读取文件：{exc.strerror or exc}", "请检查文件路径", path.name))
+            result.problems.append(Finding(ERROR, f"无法读取文件：{exc.strerror or exc}", "请检查文件路径", path.name))
             results.append(result)
             continue
         results.append(import_file(store, data, path.name, user))
