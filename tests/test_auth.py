@@ -12,6 +12,7 @@ from lib.access.export import export_history, export_table
 from lib.store.importer import IMPORTED, REJECTED, history, import_file, import_paths, preview, undo
 from tests.users import ADMIN_USER, VIEWER_USER, uploader
 from tests.workbooks import canonical_header, roster, xlsx_bytes
+from tests.fingerprint import fingerprint
 
 # Cheap hashes: the cost factor does not change what is tested.
 PASSWORD = "煤矿党建2024!"
@@ -144,7 +145,7 @@ def _archived(store) -> list:
 
 def test_a_viewer_cannot_import_even_calling_the_importer(store, tmp_path):
     import_file(store, xlsx_bytes({"人员名册": roster(n=5)}), "a.xlsx", ADMIN_USER)
-    before, archived = store.fingerprint(), _archived(store)
+    before, archived = fingerprint(store), _archived(store)
     data = xlsx_bytes({"人员名册": roster(n=8, start=100)})
     with pytest.raises(PermissionDenied, match="不能上传或导入数据") as denied:
         import_file(store, data, "b.xlsx", VIEWER_USER)
@@ -153,14 +154,14 @@ def test_a_viewer_cannot_import_even_calling_the_importer(store, tmp_path):
     path.write_bytes(data)
     with pytest.raises(PermissionDenied):
         import_paths(store, [path], VIEWER_USER)
-    assert store.fingerprint() == before
+    assert fingerprint(store) == before
     assert _archived(store) == archived, "nothing archived"
     assert len(history(store)) == 1
 
 
 def test_an_uploader_cannot_import_another_units_sheets(store):
     import_file(store, xlsx_bytes({"人员名册": roster(unit="机运队", n=4, start=500)}), "old.xlsx", ADMIN_USER)
-    before, archived = store.fingerprint(), _archived(store)
+    before, archived = fingerprint(store), _archived(store)
     talks = [canonical_header("talks"),
              ["2024-06-03", "000501", "职工501", "机运队", "000502", "职工502", "面谈", None, "否", None]]
     data = xlsx_bytes({"人员名册": roster(unit="机运队", n=6), "谈心记录": talks})
@@ -169,7 +170,7 @@ def test_an_uploader_cannot_import_another_units_sheets(store):
     assert [(e.sheet, e.column) for e in result.errors] == [("人员名册", "队"), ("谈心记录", "党员所在队")]
     assert all("你只能上传本队（综采队）的报表" in e.message and "机运队" in e.message for e in result.errors)
     assert "数据库未做任何改动" in result.summary
-    assert store.fingerprint() == before
+    assert fingerprint(store) == before
     assert _archived(store) == archived
     # The upload page sees the same refusal before anything is confirmed.
     assert [e.message for e in preview(store, data, "机运队.xlsx", user=uploader("综采队")).errors] == \
@@ -183,7 +184,7 @@ def test_one_foreign_row_refuses_the_sheet(store):
     (error,) = result.errors
     assert result.status == REJECTED and (error.row, error.value) == (4, "机运队")
     assert "其他队（机运队）的 1 行" in error.message
-    assert store.fingerprint()["roster"][0] == 0
+    assert fingerprint(store)["roster"][0] == 0
 
 
 def test_an_uploader_imports_their_own_unit_and_is_logged(store):
@@ -205,7 +206,7 @@ def _ledger(*rows):
 def test_a_problem_id_filed_by_another_unit_is_refused_for_an_uploader(store):
     assert import_file(store, _ledger(["P1", "2024-06-01", "机运队", None, None, "生活困难", "家中困难", None, None,
                                        None, "待办理", None]), "机运队台帐.xlsx", ADMIN_USER).status == IMPORTED
-    before = store.fingerprint()
+    before = fingerprint(store)
     takeover = _ledger(["P1", "2024-06-02", "综采队", None, None, "生活困难", "改成综采队的", None, None, None,
                         "办理中", None])
     result = import_file(store, takeover, "综采队台帐.xlsx", uploader("综采队"))
@@ -213,7 +214,7 @@ def test_a_problem_id_filed_by_another_unit_is_refused_for_an_uploader(store):
     (error,) = result.errors
     assert "问题编号 P1（机运队）已登记在其他队的问题台帐中" in error.message
     assert (error.column, error.value, error.row) == ("问题编号", "P1", 2)
-    assert store.fingerprint() == before
+    assert fingerprint(store) == before
     # Their own new problem goes in; an admin may update anyone's.
     own = _ledger(["P9", "2024-06-02", "综采队", None, None, "工作环境", "漏水", None, None, None, "待办理", None])
     assert import_file(store, own, "综采队台帐2.xlsx", uploader("综采队")).status == IMPORTED
@@ -222,14 +223,14 @@ def test_a_problem_id_filed_by_another_unit_is_refused_for_an_uploader(store):
 
 def test_only_an_admin_can_undo(store):
     first = import_file(store, xlsx_bytes({"人员名册": roster(n=5)}), "a.xlsx", uploader("综采队"))
-    before = store.fingerprint()
+    before = fingerprint(store)
     for user in (uploader("综采队"), VIEWER_USER):
         with pytest.raises(PermissionDenied, match="只有管理员可以撤销导入"):
             undo(store, first.import_id, user)
-    assert store.fingerprint() == before
+    assert fingerprint(store) == before
     assert list(history(store)["状态"]) == ["有效"]
     undo(store, first.import_id, User("王主任", ADMIN))
-    assert store.fingerprint()["roster"][0] == 0
+    assert fingerprint(store)["roster"][0] == 0
     assert store.cursor().execute("SELECT undone_by FROM imports").fetchone() == ("王主任",)
 
 
@@ -243,12 +244,12 @@ def test_backup_restore_and_demo_reset_need_an_admin(store, tmp_path):
         assert not (tmp_path / "x.duckdb").exists()
     copy = store.backup(tmp_path / "copy.duckdb", ADMIN_USER)
     import_file(store, xlsx_bytes({"人员名册": roster(n=3, start=50)}), "b.xlsx", ADMIN_USER)
-    changed = store.fingerprint()
+    changed = fingerprint(store)
     with pytest.raises(PermissionDenied, match="只有管理员可以恢复数据库"):
         store.restore(copy, uploader("综采队"))
-    assert store.fingerprint() == changed
+    assert fingerprint(store) == changed
     store.restore(copy, ADMIN_USER)
-    assert store.fingerprint()["roster"][0] == 5
+    assert fingerprint(store)["roster"][0] == 5
 
     from demo.dataset import rebuild_demo
 

@@ -32,6 +32,7 @@ from lib.ingest.read import FileRejected, sniff_format
 from lib.ingest.sheets import SHEETS
 from lib.store.database import Store
 from tests.workbooks import ROSTER_HEADER, canonical_header, xlsx_bytes
+from tests.fingerprint import fingerprint
 
 CORPUS_USER = User("语料", ADMIN)
 
@@ -1013,14 +1014,14 @@ def test_corpus(c: Case, empty_store):
     for setup in c.before or ([lambda: SEED] if c.rejected else []):
         name, data = setup()
         assert import_file(store, data, name, CORPUS_USER).status == IMPORTED
-    before = store.fingerprint()
+    before = fingerprint(store)
     imports_before = store.cursor().execute("SELECT count(*) FROM imports").fetchone()
     name, data = c.build()
     result = import_file(store, data, name, CORPUS_USER, context=c.context)
 
     if c.rejected:
         assert result.status == REJECTED, _show(result.all_findings)
-        assert store.fingerprint() == before
+        assert fingerprint(store) == before
         assert store.cursor().execute("SELECT count(*) FROM imports").fetchone() == imports_before
         assert result.import_id is None
     else:

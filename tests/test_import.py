@@ -11,6 +11,7 @@ from lib.store.importer import IMPORTED, REJECTED, UNCHANGED, UndoRefused, histo
 from lib.ingest.sheets import SHEETS
 from tests.workbooks import ROSTER_HEADER, canonical_header, roster, xlsx_bytes
 from tests.users import ADMIN_USER
+from tests.fingerprint import fingerprint
 
 
 def test_roster_imports_with_its_scope(store):
@@ -29,11 +30,11 @@ def test_roster_imports_with_its_scope(store):
 def test_same_file_twice_is_unchanged(store):
     data = xlsx_bytes({"人员名册": roster()})
     first = import_file(store, data, "a.xlsx", ADMIN_USER)
-    before = store.fingerprint()
+    before = fingerprint(store)
     again = import_file(store, data, "a-copy.xlsx", ADMIN_USER)
     assert (first.status, again.status) == (IMPORTED, UNCHANGED)
     assert again.unchanged_since == first.import_id
-    assert store.fingerprint() == before
+    assert fingerprint(store) == before
 
 
 def test_changed_file_replaces_exactly_its_scope(store):
@@ -52,16 +53,16 @@ def test_changed_file_replaces_exactly_its_scope(store):
 
 def test_undo_restores_previous_content_and_refuses_out_of_order(store):
     import_file(store, xlsx_bytes({"人员名册": roster(n=10)}), "a.xlsx", ADMIN_USER)
-    state_a = store.fingerprint()
+    state_a = fingerprint(store)
     second = import_file(store, xlsx_bytes({"人员名册": roster(n=6, start=50)}), "b.xlsx", ADMIN_USER)
-    state_b = store.fingerprint()
+    state_b = fingerprint(store)
     third = import_file(store, xlsx_bytes({"人员名册": roster(n=3, start=90)}), "c.xlsx", ADMIN_USER)
     with pytest.raises(UndoRefused, match="请先撤销较新的导入"):
         undo(store, second.import_id, ADMIN_USER)
     undo(store, third.import_id, ADMIN_USER)
-    assert store.fingerprint() == state_b
+    assert fingerprint(store) == state_b
     undo(store, second.import_id, ADMIN_USER)
-    assert store.fingerprint() == state_a
+    assert fingerprint(store) == state_a
     with pytest.raises(UndoRefused, match="已经撤销过"):
         undo(store, second.import_id, ADMIN_USER)
     assert list(history(store)["状态"]) == ["已撤销", "已撤销", "有效"]
@@ -71,7 +72,7 @@ def test_undo_restores_previous_content_and_refuses_out_of_order(store):
 
 def test_rejected_file_changes_nothing(store):
     import_file(store, xlsx_bytes({"人员名册": roster(n=10)}), "a.xlsx", ADMIN_USER)
-    before = store.fingerprint()
+    before = fingerprint(store)
     bad = roster(n=10, start=500)
     bad[3][8] = "党外人士"  # not a 政治面貌
     result = import_file(store, xlsx_bytes({"人员名册": bad}), "bad.xlsx", ADMIN_USER)
@@ -79,17 +80,17 @@ def test_rejected_file_changes_nothing(store):
     (error,) = result.errors
     assert (error.sheet, error.row, error.column, error.value) == ("人员名册", 4, "政治面貌", "党外人士")
     assert "允许的取值" in error.hint
-    assert store.fingerprint() == before
+    assert fingerprint(store) == before
 
 
 def test_staff_id_in_another_units_roster_the_same_month_is_an_error(store):
     import_file(store, xlsx_bytes({"人员名册": roster(unit="综采队", n=5)}), "a.xlsx", ADMIN_USER)
-    before = store.fingerprint()
+    before = fingerprint(store)
     result = import_file(store, xlsx_bytes({"人员名册": roster(unit="机运队", n=3, start=4)}), "b.xlsx", ADMIN_USER)
     assert result.status == REJECTED
     assert [e.row for e in result.errors] == [2, 3]
     assert "其他范围（综采队 2024年6月）" in result.errors[0].message
-    assert store.fingerprint() == before
+    assert fingerprint(store) == before
 
 
 def test_unknown_team_is_warned_with_the_closest_spelling(store):

@@ -7,6 +7,7 @@ from lib.ingest.parse import HEADER_INDEX, normalize_header
 from lib.ingest.sheet_docs import DOC_PATH, render_sheet_docs
 from lib.ingest.sheets import SHEETS, SQL_TYPES
 from lib.store.database import data_columns
+from tests.fingerprint import fingerprint
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.label)
@@ -58,7 +59,7 @@ def test_schema_is_created_idempotently(tmp_path):
     first = Store(tmp_path / "x.duckdb")
     first.close()
     again = Store(tmp_path / "x.duckdb")  # opening an existing file changes nothing
-    assert again.fingerprint() == {s.key: (0, again.fingerprint()[s.key][1]) for s in SHEETS}
+    assert fingerprint(again) == {s.key: (0, fingerprint(again)[s.key][1]) for s in SHEETS}
     again.close()
 
 

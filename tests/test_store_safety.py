@@ -14,6 +14,7 @@ from lib.store.importer import IMPORTED, import_file
 from lib.store.database import Store
 from tests.workbooks import roster, xlsx_bytes
 from tests.users import ADMIN_USER
+from tests.fingerprint import fingerprint
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -21,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def _fingerprint(path) -> dict:
     store = Store(path)
     try:
-        return store.fingerprint()
+        return fingerprint(store)
     finally:
         store.close()
 
@@ -119,7 +120,7 @@ def test_four_importers_and_four_readers_at_once(tmp_path):
 def test_backup_and_restore_while_in_use(tmp_path):
     store = Store(tmp_path / "live.duckdb")
     import_file(store, xlsx_bytes({"人员名册": roster(n=20)}), "a.xlsx", ADMIN_USER)
-    state_a = store.fingerprint()
+    state_a = fingerprint(store)
     reading = threading.Event()
     stop = threading.Event()
 
@@ -133,11 +134,11 @@ def test_backup_and_restore_while_in_use(tmp_path):
     reading.wait(10)
     backup = store.backup(tmp_path / "backup.duckdb", ADMIN_USER)
     import_file(store, xlsx_bytes({"人员名册": roster(n=5, start=100)}), "b.xlsx", ADMIN_USER)
-    assert store.fingerprint() != state_a
+    assert fingerprint(store) != state_a
     store.restore(backup, ADMIN_USER)
     stop.set()
     thread.join(10)
-    assert store.fingerprint() == state_a
+    assert fingerprint(store) == state_a
     # Import ids keep counting after a restore and the history matches the restored data.
     again = import_file(store, xlsx_bytes({"人员名册": roster(n=7, start=200)}), "c.xlsx", ADMIN_USER)
     assert again.import_id == 2
@@ -148,7 +149,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, store):
     other = tmp_path / "other.duckdb"
     import duckdb
     duckdb.connect(str(other)).execute("CREATE TABLE x (a INT)").close()
-    before = store.fingerprint()
+    before = fingerprint(store)
     with pytest.raises(ValueError, match="不是本看板的备份文件"):
         store.restore(other, ADMIN_USER)
-    assert store.fingerprint() == before
+    assert fingerprint(store) == before

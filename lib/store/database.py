@@ -6,7 +6,6 @@ that import, so an undo can put them back exactly.
 """
 from __future__ import annotations
 
-import hashlib
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -152,19 +151,6 @@ class Store:
     def query(self, sql: str, params=None):
         """A read: a DataFrame from a fresh cursor."""
         return self.cursor().execute(sql, params or []).df()
-
-    # ------------------------------------------------------------ state checks
-
-    def fingerprint(self) -> dict[str, tuple[int, str]]:
-        """Each data table's row count and a hash of its ordered content."""
-        cur = self.cursor()
-        result = {}
-        for sheet in SHEETS:
-            cols = data_columns(sheet) + ["import_id"]
-            rows = cur.execute(f"SELECT {', '.join(cols)} FROM {sheet.key} ORDER BY {', '.join(sheet.grain)}").fetchall()
-            digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-            result[sheet.key] = (len(rows), digest)
-        return result
 
     def has_data(self) -> bool:
         return bool(self.cursor().execute("SELECT count(*) FROM imports WHERE status = 'imported'").fetchone()[0])
