@@ -22,7 +22,7 @@ from lib.access.auth import (DEMO_USER, AccountConfigError, AuthConfig, Permissi
                       user_for_email, verify_password)
 from lib.config import default_db_path, demo_db_path
 from lib.present.deck import export_deck, file_name as deck_file_name
-from lib.access.export import export_chart_png, export_table
+from lib.present.exports import export_chart_png, export_table
 from lib.labels import COLUMN_LABELS
 from lib.access.masking import mask_result
 from lib.metrics.indicators import Filter
@@ -397,7 +397,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def excel_download(label: str, frames: dict[str, pd.DataFrame], file_name: str, key: str,
                    what: str | None = None, detail: str | None = None, store: Store | None = None) -> None:
-    """A download button for tables, through lib.access.export.export_table: role check, masking, export log.
+    """A download button for tables, through lib.present.exports.export_table: role check, masking, export log.
 
     The workbook is built (and the download logged) only when someone clicks, not on every rerun;
     everything the callable needs is taken now, since it runs outside this script run.

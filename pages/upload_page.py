@@ -23,7 +23,7 @@ import streamlit as st
 import ui
 from lib.access.auth import UPLOADER, PermissionDenied, User
 from lib.ingest.clean import clean_org
-from lib.access.export import export_history
+from lib.store.logs import export_history
 from lib.store.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, UndoRefused, history, import_file,
                           is_database_busy, preview, undo)
 from lib.ingest.parse import CONTEXT_LABELS, infer_context

@@ -296,7 +296,7 @@ def test_chart_png_buttons_under_charts(app_env):
 
 
 def test_export_log_shown_to_admins_on_the_upload_page(app_env):
-    from lib.access.export import export_table
+    from lib.present.exports import export_table
     from lib.store.database import Store
     from tests.users import VIEWER_USER
 

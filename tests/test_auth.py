@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 from lib.access import auth
 from lib.access.auth import (ADMIN, DEMO_USER, UPLOAD, UPLOADER, VIEWER, AccountConfigError, PermissionDenied, User,
                       cli_user, hash_password, load_config, require, user_for_email, verify_password)
-from lib.access.export import export_history, export_table
+from lib.present.exports import export_table
+from lib.store.logs import export_history
 from lib.store.importer import IMPORTED, REJECTED, history, import_file, import_paths, preview, undo
 from tests.users import ADMIN_USER, VIEWER_USER, uploader
 from tests.workbooks import canonical_header, roster, xlsx_bytes

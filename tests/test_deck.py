@@ -14,7 +14,7 @@ from pptx.util import Inches
 
 from lib import cli
 from lib.present import deck
-from lib.access import export
+from lib.present import exports as export
 from lib.metrics import indicators as metrics
 from lib.present import render
 from lib.access.auth import PermissionDenied, User

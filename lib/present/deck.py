@@ -22,7 +22,8 @@ from pptx.util import Inches, Pt
 from lib.metrics import indicators as metrics
 from lib.present import render
 from lib.access.auth import EXPORT, User, require
-from lib.access.export import log_export, names_in_full
+from lib.access.export import names_in_full
+from lib.store.logs import log_export
 from lib.present.highlights import highlights
 from lib.access.masking import mask_result
 from lib.metrics.indicators import Filter
