@@ -108,11 +108,12 @@ def _month(text: str) -> dt.date:
 
 def _filter(args, store: Store):
     """The 队/班组/month range asked for (default: the dashboard's, the latest 12 months); None if backwards."""
-    from lib.metrics import indicators as metrics
+    from lib.metrics.query import Filter
+    from lib.metrics.scope import default_filter, resolve_teams
 
-    f = metrics.default_filter(store)
-    f = metrics.Filter(tuple(args.unit), metrics.resolve_teams(store, args.unit, args.team),
-                       args.start or f.start, args.end or f.end)
+    default = default_filter(store)
+    f = Filter(tuple(args.unit), resolve_teams(store, args.unit, args.team),
+               args.start or default.start, args.end or default.end)
     if f.start > f.end:
         print("起始月份晚于结束月份", file=sys.stderr)
         return None
@@ -120,18 +121,21 @@ def _filter(args, store: Store):
 
 
 def cmd_metrics(args) -> int:
-    from lib.metrics import indicators as metrics
     from lib.labels import HEADLINES
+    from lib.metrics.json_contract import all_metrics
+    from lib.metrics.overview import format_value
+    from lib.metrics.registry import Indicators
 
     store = _store(args)
     f = _filter(args, store)
     if f is None:
         return 2
+    indicators = Indicators(store)
     if args.json:
-        print(json.dumps(metrics.all_metrics(store, f), ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(all_metrics(indicators.get, f), ensure_ascii=False, indent=2, default=str))
         return 0
-    for h in metrics.overview(store, f):
-        print(f"{HEADLINES[h.key]}：{metrics.format_value(h.current)}（上期 {metrics.format_value(h.previous)}）")
+    for key, headline in indicators.get("overview", f).items():
+        print(f"{HEADLINES[key]}：{format_value(headline.current)}（上期 {format_value(headline.previous)}）")
     return 0
 
 
