@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from lib.natural_order import natural_key, natural_sorted
 
@@ -27,29 +28,40 @@ def chart_config(file_name: str = "图表") -> dict:
             "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 
 
-
-
 def _natural_order(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     """Rows in reverse natural order of `label` (horizontal bars then read top-down)."""
     order = sorted(range(len(frame)), key=lambda i: natural_key(frame[label].iloc[i]), reverse=True)
     return frame.iloc[order]
 
 
+# The house look as a Plotly template: what every figure shares (fonts sized for a projector, white
+# ground, legend and hover style). _layout adds the axes and what differs per figure.
+# Built on Plotly's own default template, so whatever the house does not set stays as it was.
+HOUSE_TEMPLATE = go.layout.Template(pio.templates["plotly"])
+HOUSE_TEMPLATE.layout.update(
+    font={"family": FONT, "size": 15, "color": "#262626"},
+    paper_bgcolor="white", plot_bgcolor="white",
+    legend={"orientation": "h", "y": -0.18, "x": 0},
+    hoverlabel={"font": {"family": FONT, "size": 14}},
+    separators=".,",
+)
+# Axes are styled on the figure, not in the template: with these in the template the server-side
+# PNGs lost the grid and axis lines (compared pixel for pixel with the figures before).
+AXIS_X = {"showgrid": False, "linecolor": GREY_LIGHT, "tickfont": {"size": 14}, "automargin": True,
+          "title_standoff": 12}
+# automargin: long Chinese unit names and axis titles must never be clipped.
+AXIS_Y = {"gridcolor": "#EEEEEE", "zerolinecolor": GREY_LIGHT, "tickfont": {"size": 14}, "automargin": True,
+          "title_standoff": 12}
+
+
 def _layout(fig: go.Figure, title: str = "", height: int = 380, legend: bool = False) -> go.Figure:
     fig.update_layout(
+        template=HOUSE_TEMPLATE,
         title={"text": title, "font": {"size": 18}, "x": 0, "xanchor": "left"} if title else None,
-        font={"family": FONT, "size": 15, "color": "#262626"},
-        paper_bgcolor="white", plot_bgcolor="white", height=height,
-        margin={"l": 20, "r": 30, "t": 60 if title else 24, "b": 30},
-        showlegend=legend, legend={"orientation": "h", "y": -0.18, "x": 0},
-        hoverlabel={"font": {"family": FONT, "size": 14}},
-        separators=".,",
+        height=height, margin={"l": 20, "r": 30, "t": 60 if title else 24, "b": 30}, showlegend=legend,
     )
-    # automargin: long Chinese unit names and axis titles must never be clipped.
-    fig.update_xaxes(showgrid=False, linecolor=GREY_LIGHT, tickfont={"size": 14}, automargin=True,
-                     title_standoff=12)
-    fig.update_yaxes(gridcolor="#EEEEEE", zerolinecolor=GREY_LIGHT, tickfont={"size": 14}, automargin=True,
-                     title_standoff=12)
+    fig.update_xaxes(**AXIS_X)
+    fig.update_yaxes(**AXIS_Y)
     return fig
 
 
