@@ -19,7 +19,10 @@ import duckdb
 
 from lib.access.auth import PermissionDenied, cli_user
 from lib.config import DB_ENV, default_db_path, demo_db_path
-from lib.store.importer import REJECTED, STATUS_LABELS, UndoRefused, history, import_paths, is_database_busy, undo
+from lib.store.backup import backup, restore
+from lib.store.importer import REJECTED, STATUS_LABELS, import_paths, is_database_busy
+from lib.store.logs import history
+from lib.store.undo import UndoRefused, undo
 from lib.store.database import Store
 from lib.ingest.template import write_template
 
@@ -80,7 +83,7 @@ def cmd_undo(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    target = _store(args).backup(args.path, cli_user(args.user))
+    target = backup(_store(args), args.path, cli_user(args.user))
     print(f"已备份到 {target}")
     return 0
 
@@ -91,7 +94,7 @@ def cmd_restore(args) -> int:
         print(f"找不到备份文件：{source}", file=sys.stderr)
         return 1
     try:
-        _store(args).restore(source, cli_user(args.user))
+        restore(_store(args), source, cli_user(args.user))
     except (ValueError, duckdb.Error) as exc:
         print(f"无法从该文件恢复：{exc}", file=sys.stderr)
         return 1
@@ -140,8 +143,8 @@ def cmd_metrics(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from lib.present import deck
-    from lib.present import render
+    from lib.metrics.registry import Indicators
+    from lib.present import deck, render
 
     if render.problem():
         print(render.problem(), file=sys.stderr)
@@ -156,7 +159,8 @@ def cmd_report(args) -> int:
         if not args.quiet:
             print(f"[{done}/{total}] {text}", file=sys.stderr)
 
-    result = deck.export_deck(store, cli_user(args.user), f, full_names_wanted=args.full_names, progress=progress)
+    result = deck.export_deck(Indicators(store), cli_user(args.user), f, full_names_wanted=args.full_names,
+                              progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(result.data)
     masked = "完整姓名" if result.names_in_full else "姓名已打码"

@@ -10,7 +10,10 @@ from lib.access.auth import (ADMIN, DEMO_USER, UPLOAD, UPLOADER, VIEWER, Account
                       cli_user, hash_password, load_config, require, user_for_email, verify_password)
 from lib.present.exports import export_table
 from lib.store.logs import export_history
-from lib.store.importer import IMPORTED, REJECTED, history, import_file, import_paths, preview, undo
+from lib.store.backup import backup, restore
+from lib.store.importer import IMPORTED, REJECTED, import_file, import_paths, preview
+from lib.store.logs import history
+from lib.store.undo import undo
 from tests.users import ADMIN_USER, VIEWER_USER, uploader
 from tests.workbooks import canonical_header, roster, xlsx_bytes
 from tests.fingerprint import fingerprint
@@ -241,15 +244,15 @@ def test_backup_restore_and_demo_reset_need_an_admin(store, tmp_path):
     import_file(store, xlsx_bytes({"人员名册": roster(n=5)}), "a.xlsx", ADMIN_USER)
     for user in (VIEWER_USER, uploader("综采队")):
         with pytest.raises(PermissionDenied, match="只有管理员可以备份数据库"):
-            store.backup(tmp_path / "x.duckdb", user)
+            backup(store, tmp_path / "x.duckdb", user)
         assert not (tmp_path / "x.duckdb").exists()
-    copy = store.backup(tmp_path / "copy.duckdb", ADMIN_USER)
+    copy = backup(store, tmp_path / "copy.duckdb", ADMIN_USER)
     import_file(store, xlsx_bytes({"人员名册": roster(n=3, start=50)}), "b.xlsx", ADMIN_USER)
     changed = fingerprint(store)
     with pytest.raises(PermissionDenied, match="只有管理员可以恢复数据库"):
-        store.restore(copy, uploader("综采队"))
+        restore(store, copy, uploader("综采队"))
     assert fingerprint(store) == changed
-    store.restore(copy, ADMIN_USER)
+    restore(store, copy, ADMIN_USER)
     assert fingerprint(store)["roster"][0] == 5
 
     from demo.dataset import rebuild_demo

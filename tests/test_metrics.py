@@ -8,23 +8,32 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 
-from lib.metrics import indicators as m
+from lib.metrics.json_contract import all_metrics
+from lib.metrics.overview import format_value
+from lib.metrics.query import Filter, Ratio
+from lib.metrics.registry import Indicators
 from lib.store.database import Store
 from tests.users import ADMIN_USER
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
-RANGE = m.Filter(start=JAN, end=FEB)
+RANGE = Filter(start=JAN, end=FEB)
+
+
+def indicator(store, name, f):
+    return Indicators(store).get(name, f)
+
 
 def test_dev_shares(mine):
-    shares = m.dev_shares(mine, RANGE)
+    shares = indicator(mine, "dev_shares", RANGE)
     assert (shares.frontline.n, shares.frontline.N, shares.leader.n, shares.leader.N) == (1, 2, 0, 2)
     assert shares.frontline.value == 0.5
 
 
 def test_dev_pipeline(mine):
-    p = m.dev_pipeline(mine, RANGE)
+    p = indicator(mine, "dev_pipeline", RANGE)
     assert p.stage_counts["people"].tolist() == [1, 0, 2, 1, 0]
     assert p.stage_counts["entered"].tolist() == [1, 0, 2, 0, 0]
     assert p.awaiting_full[["staff_id", "days_overdue"]].values.tolist() == [["101", 90]]
@@ -35,26 +44,26 @@ def test_dev_pipeline(mine):
 
 
 def test_team_coverage_and_unit_filter(mine):
-    c = m.team_coverage(mine, RANGE)
+    c = indicator(mine, "team_coverage", RANGE)
     assert (c.roster_month, c.teams, c.blank_teams, c.members) == (FEB, 3, 1, 2)
     assert (c.coverage.n, c.coverage.N, c.member_share.n, c.member_share.N) == (2, 3, 2, 6)
     assert c.per_team[c.per_team["blank"]]["team"].tolist() == ["C班"]
-    one = m.team_coverage(mine, m.Filter(units=("甲队",), start=JAN, end=FEB))
+    one = indicator(mine, "team_coverage", Filter(units=("甲队",), start=JAN, end=FEB))
     assert (one.teams, one.blank_teams, one.member_share.N) == (2, 0, 5)
-    team = m.team_coverage(mine, m.Filter(teams=(("甲队", "B班"),), start=JAN, end=FEB))
+    team = indicator(mine, "team_coverage", Filter(teams=(("甲队", "B班"),), start=JAN, end=FEB))
     assert (team.teams, team.members, team.member_share.N) == (1, 1, 2)
 
 
 def test_roster_month_falls_back_to_the_latest_before_the_range_end(mine):
-    later = m.Filter(start=dt.date(2024, 3, 1), end=dt.date(2024, 5, 1))
-    assert m.team_coverage(mine, later).roster_month == FEB
-    before = m.Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 1))
-    empty = m.team_coverage(mine, before)
+    later = Filter(start=dt.date(2024, 3, 1), end=dt.date(2024, 5, 1))
+    assert indicator(mine, "team_coverage", later).roster_month == FEB
+    before = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 1))
+    empty = indicator(mine, "team_coverage", before)
     assert empty.roster_month is None and empty.teams == 0 and empty.coverage.value is None
 
 
 def test_blank_team_trend(mine):
-    trend = m.blank_team_trend(mine, m.Filter(start=dt.date(2023, 12, 1), end=FEB))
+    trend = indicator(mine, "blank_team_trend", Filter(start=dt.date(2023, 12, 1), end=FEB))
     assert trend.months["blank_teams"].tolist()[1:] == [1, 1]
     assert trend.months["blank_teams"].isna().tolist()[0]  # no roster in 2023-12
     assert trend.changes[["month", "team", "change"]].values.tolist() == [
@@ -62,30 +71,30 @@ def test_blank_team_trend(mine):
 
 
 def test_liaison_rate(mine):
-    feb = m.liaison_rate(mine, RANGE)
+    feb = indicator(mine, "liaison_rate", RANGE)
     assert (feb.rate.n, feb.rate.N) == (1, 1)
-    jan = m.liaison_rate(mine, m.Filter(start=JAN, end=JAN))
+    jan = indicator(mine, "liaison_rate", Filter(start=JAN, end=JAN))
     assert (jan.rate.n, jan.rate.N) == (0, 1)
     assert jan.blank_teams["team"].tolist() == ["B班"]
 
 
 def test_pair_coverage_ignores_ended_pairs(mine):
-    p = m.pair_coverage(mine, RANGE)
+    p = indicator(mine, "pair_coverage", RANGE)
     assert (p.active_pairs, p.paired_workers, p.paired_members) == (3, 3, 2)
     assert (p.worker_coverage.n, p.worker_coverage.N) == (3, 4)
     assert (p.member_participation.n, p.member_participation.N) == (2, 2)
     assert p.pairs_per_member == 1.5
-    yi = m.pair_coverage(mine, m.Filter(units=("乙队",), start=JAN, end=FEB))
+    yi = indicator(mine, "pair_coverage", Filter(units=("乙队",), start=JAN, end=FEB))
     assert (yi.worker_coverage.n, yi.worker_coverage.N) == (1, 1)
     assert yi.member_participation.value is None
     # Before the 003 pair ended (2024-01-15) it was active; 005's pair starts in Feb.
-    dec = m.pair_coverage(mine, m.Filter(start=dt.date(2023, 12, 1), end=dt.date(2023, 12, 1)))
+    dec = indicator(mine, "pair_coverage", Filter(start=dt.date(2023, 12, 1), end=dt.date(2023, 12, 1)))
     assert (dec.active_pairs, dec.paired_workers, dec.paired_members) == (3, 3, 1)
     assert dec.worker_coverage.N == 0 and dec.worker_coverage.value is None  # no roster yet
 
 
 def test_talk_activity(mine):
-    t = m.talk_activity(mine, RANGE)
+    t = indicator(mine, "talk_activity", RANGE)
     assert (t.talks, t.problems_found) == (2, 1)
     assert (t.talk_coverage.n, t.talk_coverage.N) == (1, 3)
     assert dict(zip(t.by_method["method"], t.by_method["talks"])) == {"面谈": 1, "电话": 1}
@@ -93,7 +102,7 @@ def test_talk_activity(mine):
 
 
 def test_problem_ledger(mine):
-    p = m.problem_ledger(mine, RANGE)
+    p = indicator(mine, "problem_ledger", RANGE)
     assert (p.raised, p.resolved) == (3, 1)
     assert (p.resolution_rate.n, p.resolution_rate.N, p.timely_feedback.n) == (1, 3, 1)
     assert p.median_days_to_resolve == 15
@@ -103,20 +112,20 @@ def test_problem_ledger(mine):
 
 
 def test_zones(mine):
-    z = m.zones(mine, RANGE)
+    z = indicator(mine, "zones", RANGE)
     assert (z.zones, z.owners, z.team_coverage.n, z.team_coverage.N) == (2, 3, 2, 3)
     assert z.teams_outside.values.tolist() == [["乙队", "C班"]]
     assert z.owners_not_members[["owner_id", "political"]].values.tolist() == [["007", "群众"]]
 
 
 def test_model_posts(mine):
-    mp = m.model_posts(mine, RANGE)
+    mp = indicator(mine, "model_posts", RANGE)
     assert mp.per_quarter[["quarter", "posts", "all_met"]].values.tolist() == [["2024Q1", 2, 1]]
     assert mp.item_rates["met"].tolist() == [2, 1, 2, 2, 1, 2]
 
 
 def test_score_trend_ranks_ties_and_changes(mine):
-    s = m.score_trend(mine, RANGE)
+    s = indicator(mine, "score_trend", RANGE)
     ranks = s.ranks.set_index("staff_id")
     assert ranks["rank"].to_dict() == {"002": 1, "001": 2, "003": 2}
     assert ranks["rank_change"].to_dict() == {"002": 1, "001": -1, "003": 1}
@@ -126,20 +135,20 @@ def test_score_trend_ranks_ties_and_changes(mine):
 
 
 def test_committee_slogans_honours(mine):
-    c = m.committee(mine, RANGE)
+    c = indicator(mine, "committee", RANGE)
     assert (c.teams_with_committee.n, c.teams_with_committee.N, c.member_share.n, c.member_share.N) == (1, 3, 2, 3)
     assert c.teams_without.values.tolist() == [["乙队", "C班"], ["甲队", "B班"]]
-    s = m.slogans(mine, RANGE)
+    s = indicator(mine, "slogans", RANGE)
     assert s.total == 4 and s.by_category["entries"].tolist() == [1, 1, 2]
     assert s.teams_missing.values.tolist() == [["乙队", "C班", "争一流口号、学习愿景、安全理念"],
                                                ["甲队", "B班", "争一流口号、学习愿景"]]
-    h = m.honours(mine, m.Filter(start=JAN, end=dt.date(2024, 12, 1)))
+    h = indicator(mine, "honours", Filter(start=JAN, end=dt.date(2024, 12, 1)))
     assert h.by_year_body.values.tolist() == [[2024, "矿党委", 2]]
     assert h.honoured_teams.values.tolist() == [[2024, 1]]
 
 
 def test_submission_status(mine):
-    s = m.submission_status(mine, RANGE)
+    s = indicator(mine, "submission_status", RANGE)
     cell = s.matrix.set_index(["unit", "sheet", "period"])
     assert bool(cell.loc[("甲队", "班组信息", "2024-01"), "loaded"]) is True
     assert bool(cell.loc[("甲队", "班组信息", "2024-02"), "loaded"]) is False
@@ -149,22 +158,53 @@ def test_submission_status(mine):
 
 
 def test_overview_has_previous_period(mine):
-    heads = {h.key: h for h in m.overview(mine, RANGE)}
+    heads = indicator(mine, "overview", RANGE)
     assert (heads["blank_teams"].current, heads["blank_teams"].previous) == (1, None)
     assert (heads["talks"].current, heads["talks"].previous) == (2, 1)
 
 
+def test_each_indicator_and_filter_is_computed_once(mine):
+    indicators = Indicators(mine)
+    first = indicators.get("overview", RANGE)
+    # overview: headline figures for two periods, each from six indicators and their roster month
+    computed = indicators.computations
+    assert indicators.get("overview", RANGE) is first
+    indicators.get("team_coverage", RANGE)
+    indicators.get("talk_activity", RANGE.previous())
+    assert indicators.computations == computed
+
+
+def test_threads_asking_at_once_share_one_computation(mine):
+    indicators = Indicators(mine)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: indicators.get("team_coverage", RANGE), range(16)))
+    assert all(r is results[0] for r in results)
+    assert indicators.computations == 2  # team_coverage and the roster month it reads
+
+
+def test_the_memo_is_bounded(mine):
+    indicators = Indicators(mine, max_results=3)
+    months = [Filter(start=JAN, end=JAN), Filter(start=FEB, end=FEB), RANGE]
+    for f in months:
+        indicators.get("roster_month", f)
+    indicators.get("roster_month", Filter(start=dt.date(2023, 12, 1), end=JAN))
+    indicators.get("roster_month", months[0])  # the oldest was dropped: computed again
+    assert indicators.computations == 5
+
+
 def test_empty_scope_gives_no_data_not_errors(mine):
-    nobody = m.Filter(units=("不存在的队",), start=JAN, end=FEB)
-    everything = m.all_metrics(mine, nobody)
+    nobody = Filter(units=("不存在的队",), start=JAN, end=FEB)
+    everything = all_metrics(Indicators(mine).get, nobody)
     assert everything["team_coverage"]["coverage"] == {"n": 0, "N": 0, "value": None}
     assert everything["dev_frontline_share"]["value"] is None
-    assert m.format_value(m.Ratio(0, 0)) == "无数据"
+    assert format_value(Ratio(0, 0)) == "无数据"
 
 
 def test_cli_metrics_json(mine, tmp_path):
-    backup = mine.backup(tmp_path / "copy.duckdb", ADMIN_USER)
-    run = subprocess.run([sys.executable, "-m", "lib.cli", "metrics", "--db", str(backup), "--from", "2024-01",
+    from lib.store.backup import backup
+
+    copy = backup(mine, tmp_path / "copy.duckdb", ADMIN_USER)
+    run = subprocess.run([sys.executable, "-m", "lib.cli", "metrics", "--db", str(copy), "--from", "2024-01",
                           "--to", "2024-02", "--unit", "甲队", "--json"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
@@ -195,20 +235,20 @@ def test_definitions_document_names_every_indicator_and_setting():
 
 def test_demo_figures(demo_copy):
     store = Store(demo_copy)
-    year_2020 = m.Filter(start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 1))
-    shares = m.dev_shares(store, year_2020)
+    year_2020 = Filter(start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 1))
+    shares = indicator(store, "dev_shares", year_2020)
     assert (shares.frontline.n, shares.frontline.N, shares.leader.n, shares.leader.N) == (7, 8, 5, 8)
-    end_2023 = m.Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1))
-    pairs = m.pair_coverage(store, end_2023)
+    end_2023 = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1))
+    pairs = indicator(store, "pair_coverage", end_2023)
     assert (pairs.paired_members, pairs.paired_workers) == (104, 223)
-    jiguan = m.pair_coverage(store, m.Filter(units=("机关",), start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1)))
+    jiguan = indicator(store, "pair_coverage", Filter(units=("机关",), start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1)))
     assert jiguan.member_participation.value == 1.0  # every 机关 member is paired
-    zones = m.zones(store, end_2023)
+    zones = indicator(store, "zones", end_2023)
     assert (zones.zones, zones.owners) == (32, 73)
-    assert m.slogans(store, end_2023).total == 72
-    honours = m.honours(store, m.Filter(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 1)))
+    assert indicator(store, "slogans", end_2023).total == 72
+    honours = indicator(store, "honours", Filter(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 1)))
     assert honours.honoured_teams.values.tolist() == [[2022, 5]]
-    trend = m.blank_team_trend(store, m.Filter(start=dt.date(2020, 1, 1), end=dt.date(2023, 12, 1)))
+    trend = indicator(store, "blank_team_trend", Filter(start=dt.date(2020, 1, 1), end=dt.date(2023, 12, 1)))
     blanks = trend.months["blank_teams"].tolist()
     assert 8 <= blanks[0] <= 12 and blanks[-1] == 0
     store.close()

@@ -15,8 +15,9 @@ def test_declaration_is_consistent(sheet):
     fields = sheet.fields
     assert len(set(fields)) == len(fields)
     assert set(sheet.grain) <= set(fields)
-    for expr in sheet.scope:
-        assert set(re.findall(r"[a-z_]+", expr)) & set(fields), expr
+    assert sheet.scope and set(sheet.scope) <= set(fields)
+    for field in sheet.scope_by_month:
+        assert field in sheet.scope and sheet.column(field).kind == "date"
     for col in sheet.columns:
         assert col.kind in SQL_TYPES
         assert re.fullmatch(r"[a-z_]+", col.field)

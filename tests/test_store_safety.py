@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from lib.store.backup import backup, restore
 from lib.store.importer import IMPORTED, import_file
 from lib.store.database import Store
 from tests.workbooks import roster, xlsx_bytes
@@ -132,10 +133,10 @@ def test_backup_and_restore_while_in_use(tmp_path):
     thread = threading.Thread(target=reader)
     thread.start()
     reading.wait(10)
-    backup = store.backup(tmp_path / "backup.duckdb", ADMIN_USER)
+    copy = backup(store, tmp_path / "backup.duckdb", ADMIN_USER)
     import_file(store, xlsx_bytes({"人员名册": roster(n=5, start=100)}), "b.xlsx", ADMIN_USER)
     assert fingerprint(store) != state_a
-    store.restore(backup, ADMIN_USER)
+    restore(store, copy, ADMIN_USER)
     stop.set()
     thread.join(10)
     assert fingerprint(store) == state_a
@@ -151,5 +152,5 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, store):
     duckdb.connect(str(other)).execute("CREATE TABLE x (a INT)").close()
     before = fingerprint(store)
     with pytest.raises(ValueError, match="不是本看板的备份文件"):
-        store.restore(other, ADMIN_USER)
+        restore(store, other, ADMIN_USER)
     assert fingerprint(store) == before

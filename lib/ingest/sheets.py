@@ -80,12 +80,15 @@ class SheetType:
     label: str                      # Chinese sheet name (also the template's sheet name)
     columns: tuple[Column, ...]
     grain: tuple[str, ...]          # primary key fields
-    scope: tuple[str, ...]          # SQL expressions over fields: a new upload replaces the rows sharing them
+    scope: tuple[str, ...]          # fields: a new upload replaces the stored rows sharing their values
     scope_label: str                # what a new upload replaces, in the users' words
     name_keywords: tuple[str, ...] = ()   # a workbook sheet whose name contains one of these is this type
     period: str | None = None       # 'month' / 'quarter' / 'year' / 'date' — what 报送情况 counts by
     period_field: str | None = None
     score_items: bool = False       # extra numeric columns are score items (比学争优)
+    # Date fields of the scope that match by their month: a 谈心记录 upload replaces every talk of
+    # the months it covers, not only those on the days it lists.
+    scope_by_month: tuple[str, ...] = ()
     # Dates that must come in this order when present: (field, strictly before the next?).
     date_chain: tuple[tuple[str, bool], ...] = ()
     # Allowed but suspicious: (earlier, later, minimum days, warning).
@@ -222,7 +225,7 @@ SHEETS: tuple[SheetType, ...] = (
             _c("problem_id", "问题编号", "id", False, "台帐编号"),
         ),
         grain=("talk_date", "member_id", "worker_id"),
-        scope=("date_trunc('month', talk_date)", "member_unit"),
+        scope=("talk_date", "member_unit"), scope_by_month=("talk_date",),
         scope_label="所涉月份 × 该队党员的谈心记录",
         name_keywords=("谈心", "谈话"),
         period="month", period_field="talk_date",

@@ -1,4 +1,5 @@
 """The DuckDB store: schema from the sheet declarations, one shared connection, one write lock.
+(Backup and restore: lib/store/backup.py.)
 
 Every data table has the declared columns, `import_id` (which import wrote the row) and the grain
 as primary key. Beside each sits `<table>__replaced`: the rows an import replaced, tagged with
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import duckdb
 
-from lib.access.auth import MANAGE, User, require
 from lib.config import default_db_path
 from lib.ingest.sheets import SHEETS, SheetType
 
@@ -154,45 +154,3 @@ class Store:
 
     def has_data(self) -> bool:
         return bool(self.cursor().execute("SELECT count(*) FROM imports WHERE status = 'imported'").fetchone()[0])
-
-    # ------------------------------------------------------------ backup / restore
-
-    def backup(self, target: Path | str, user: User) -> Path:
-        """A consistent copy of the whole database, taken while the app keeps running (管理员 only)."""
-        require(user, MANAGE, action="备份数据库")
-        target = Path(target)
-        if target.exists():
-            target.unlink()
-        with self.write_lock:
-            cur = self.cursor()
-            cur.execute(f"ATTACH {quote(str(target))} AS backup_db")
-            try:
-                cur.execute("COPY FROM DATABASE {} TO backup_db".format(self._catalog(cur)))
-            finally:
-                cur.execute("DETACH backup_db")
-        return target
-
-    def restore(self, source: Path | str, user: User) -> None:
-        """Replace every table's content with the backup's, in one transaction (管理员 only)."""
-        require(user, MANAGE, action="恢复数据库")
-        source = Path(source)
-        cur = self.cursor()
-        cur.execute(f"ATTACH {quote(str(source))} AS restore_db (READ_ONLY)")
-        try:
-            has_meta = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'restore_db' "
-                                   "AND table_name = 'meta'").fetchone()[0]
-            version = has_meta and cur.execute(
-                "SELECT value FROM restore_db.meta WHERE key = 'schema_version'").fetchone()
-            if not version or version[0] != SCHEMA_VERSION:
-                raise ValueError("这不是本看板的备份文件，或备份的版本与当前程序不一致，无法恢复")
-            tables = [s.key for s in SHEETS] + [f"{s.key}__replaced" for s in SHEETS] + ["imports", "export_log"]
-            with self.transaction() as tx:
-                for table in tables:
-                    tx.execute(f"DELETE FROM {table}")
-                    tx.execute(f"INSERT INTO {table} SELECT * FROM restore_db.{table}")
-        finally:
-            cur.execute("DETACH restore_db")
-
-    @staticmethod
-    def _catalog(cur) -> str:
-        return cur.execute("SELECT current_database()").fetchone()[0]
