@@ -58,7 +58,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from demo.dataset import rebuild_demo
+    from demo.build import rebuild_demo
 
     path = Path(args.db) if args.db else demo_db_path()
     summary = rebuild_demo(cli_user(args.user), path, progress=lambda text: print(text, file=sys.stderr))

@@ -1,20 +1,17 @@
 """党员覆盖 (覆盖上加力、方法上加力): blank teams, member share per team, liaisons for blank teams."""
-from dataclasses import replace
-
 import streamlit as st
 
-from lib.present import charts
 import ui
 from lib.labels import CHANGE_LABELS
-from lib.present.page_views import TOP_TEAMS, coverage_view, team_share_chart
+from lib.present import charts
+from lib.present.page_views import TOP_TEAMS, coverage_view, pct, team_share_chart
 
-f = ui.current_filter()
-view = coverage_view(ui.metric, f)
-ui.show_view(view, f)
-section = view.sections[0]
-ui.show_section(replace(section, charts=section.charts[:-1]))  # the team chart has a choice above it
+selection = ui.current_filter()
+view = coverage_view(ui.metric, selection)
+ui.show_view(view, selection)
+ui.show_section(view.section("summary"))  # the team chart comes below, with a choice above it
 
-coverage = ui.metric("team_coverage", f)
+coverage = ui.metric("team_coverage", selection)
 all_teams = False
 if len(coverage.per_team) > TOP_TEAMS:
     lowest = f"占比最低的 {TOP_TEAMS} 个"
@@ -22,7 +19,7 @@ if len(coverage.per_team) > TOP_TEAMS:
                                      key="coverage_team_scope") != lowest
 ui.show_chart(team_share_chart(coverage, all_teams))
 
-liaison, trend = ui.metric("liaison_rate", f), ui.metric("blank_team_trend", f)
+liaison, trend = ui.metric("liaison_rate", selection), ui.metric("blank_team_trend", selection)
 st.markdown("##### 空白班组及挂靠联系人")
 blank = liaison.blank_teams.assign(
     info_month=[charts.month_label(m) if m else "未报送" for m in liaison.blank_teams["info_month"]])
@@ -39,7 +36,7 @@ ui.table(changes, "空白班组变化", columns={"month": "月份", "unit": "队
          empty="区间内空白班组没有变化")
 
 st.markdown("##### 各班组党员人数")
-per_team = coverage.per_team.assign(member_share=coverage.per_team["member_share"].map(ui.pct))
+per_team = coverage.per_team.assign(member_share=coverage.per_team["member_share"].map(pct))
 ui.table(per_team, "各班组党员人数",
          columns={"unit": "队", "team": "班组", "headcount": "人数", "members": "党员数",
                   "member_share": "党员占比", "blank": "空白班组"})

@@ -5,9 +5,9 @@ from lib.metrics import thresholds
 import ui
 from lib.present.page_views import development_view
 
-f = ui.show_page(development_view)
+selection = ui.show_page(development_view)
 
-pipeline = ui.metric("dev_pipeline", f)
+pipeline = ui.metric("dev_pipeline", selection)
 as_of = f"{pipeline.as_of.year}年{pipeline.as_of.month}月{pipeline.as_of.day}日"
 
 st.markdown("##### 待转正人员")

@@ -6,18 +6,18 @@ from lib.metrics import thresholds
 import ui
 from lib.present.page_views import model_posts_view
 
-f = ui.current_filter()
-view = model_posts_view(ui.metric, f)  # the latest quarter, until another is chosen below
-ui.show_view(view, f)
+selection = ui.current_filter()
+view = model_posts_view(ui.metric, selection)  # the latest quarter, until another is chosen below
+ui.show_view(view, selection)
 
-posts = ui.metric("model_posts", f)
+posts = ui.metric("model_posts", selection)
 quarters = list(posts.per_quarter["quarter"])
 quarter = st.segmented_control("评定季度", quarters, default=quarters[-1], required=True,
                                format_func=charts.quarter_label, key="model_posts_quarter")
 if quarter not in quarters:  # the filter changed under a remembered choice
     quarter = quarters[-1]
 if quarter != quarters[-1]:
-    view = model_posts_view(ui.metric, f, quarter)
+    view = model_posts_view(ui.metric, selection, quarter)
 for section in view.sections:
     ui.show_section(section)
 

@@ -10,14 +10,15 @@ from lib.present.page_views import overview_view
 
 MEETING_CHART_HEIGHT = 330  # px: four charts in one row under the cards still fit 1080 px
 
-f = ui.current_filter()
-view = overview_view(ui.metric, f)
-ui.show_view(view, f)
-*kpi_sections, chart_section = view.sections
+selection = ui.current_filter()
+view = overview_view(ui.metric, selection)
+ui.show_view(view, selection)
+kpi_sections = [view.section(name) for name in ("three_efforts", "three_actions", "three_systems")]
+chart_section = view.section("charts")
 meeting = ui.meeting_mode()
 
 TONE_ICONS = {"good": ":green[▲]", "bad": ":red[▼]", "neutral": ":gray[●]"}
-points = ui.highlights(f)
+points = ui.highlights(selection)
 if points:
     with st.container(border=True):
         st.markdown("**本月要点**")

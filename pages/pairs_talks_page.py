@@ -5,9 +5,9 @@ from lib.metrics import thresholds
 import ui
 from lib.present.page_views import pairs_talks_view
 
-f = ui.show_page(pairs_talks_view)
+selection = ui.show_page(pairs_talks_view)
 
-pairs, talks = ui.metric("pair_coverage", f), ui.metric("talk_activity", f)
+pairs, talks = ui.metric("pair_coverage", selection), ui.metric("talk_activity", selection)
 st.subheader(f"超过{thresholds.OVERDUE_TALK_DAYS}天未谈心的对子")
 ui.table(talks.overdue, "逾期未谈对子", empty="没有逾期未谈的对子。")
 

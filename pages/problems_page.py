@@ -4,9 +4,9 @@ import streamlit as st
 import ui
 from lib.present.page_views import overdue_problems_label, problems_view
 
-f = ui.show_page(problems_view)
+selection = ui.show_page(problems_view)
 
-ledger = ui.metric("problem_ledger", f)
+ledger = ui.metric("problem_ledger", selection)
 st.subheader(overdue_problems_label())
 ui.table(ledger.overdue_open, "超期未办结问题", empty="没有超期未办结的问题。")
 

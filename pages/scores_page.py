@@ -5,21 +5,21 @@ from lib.present import charts
 import ui
 from lib.present.page_views import scores_view
 
-f = ui.current_filter()
-view = scores_view(ui.metric, f)  # the latest quarter, until another is chosen below
-ui.show_view(view, f)
+selection = ui.current_filter()
+view = scores_view(ui.metric, selection)  # the latest quarter, until another is chosen below
+ui.show_view(view, selection)
 
-quarters = list(ui.metric("score_trend", f).review["quarter"])
+quarters = list(ui.metric("score_trend", selection).review["quarter"])
 quarter = st.selectbox("季度", quarters, index=len(quarters) - 1, format_func=charts.quarter_label,
                        key="scores_quarter", width=260,
                        help="卡片、名次进退和下方表格按所选季度统计，并与上一季度比较")
 if quarter != quarters[-1]:
-    view = scores_view(ui.metric, f, quarter)
+    view = scores_view(ui.metric, selection, quarter)
 for section in view.sections:
     ui.show_section(section)
 
 quarter_name = charts.quarter_label(quarter)
-chosen = ui.metric("score_trend", f.in_quarter(quarter))
+chosen = ui.metric("score_trend", selection.in_quarter(quarter))
 st.subheader(f"{quarter_name}班组内排名")
 ui.table(chosen.ranks, f"比学争优排名_{quarter}",
          columns={"unit": "队", "team": "班组", "rank": "班组内名次", "staff_id": "工号", "name": "姓名",

@@ -9,14 +9,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.present import charts
 import ui
-from lib.metrics.indicators import Ratio
 from lib.ingest.sheets import SHEETS
+from lib.metrics.query import Ratio
+from lib.present import charts
 
-f = ui.current_filter()
-status = ui.metric("submission_status", f)
-ui.page_header("报送情况", f, note="各队各期报表是否已导入")
+selection = ui.current_filter()
+status = ui.metric("submission_status", selection)
+ui.page_header("报送情况", selection, note="各队各期报表是否已导入")
 
 matrix, lists = status.matrix, status.lists
 if matrix.empty and lists.empty:

@@ -4,13 +4,14 @@ import streamlit as st
 import ui
 from lib.present.page_views import team_building_view
 
-f = ui.current_filter()
-view = team_building_view(ui.metric, f)
-ui.show_view(view, f)
-committee_section, slogan_section, honour_section = view.sections
-committee, slogans, honours = ui.metric("committee", f), ui.metric("slogans", f), ui.metric("honours", f)
+selection = ui.current_filter()
+view = team_building_view(ui.metric, selection)
+ui.show_view(view, selection)
+sections = [view.section(name) for name in ("committee", "slogans", "honours")]
+committee_section, slogan_section, honour_section = sections
+committee, slogans, honours = (ui.metric(name, selection) for name in ("committee", "slogans", "honours"))
 
-committee_tab, slogan_tab, honour_tab = st.tabs([s.heading for s in view.sections])
+committee_tab, slogan_tab, honour_tab = st.tabs([s.heading for s in sections])
 
 with committee_tab:
     ui.show_section(committee_section, heading=False)

@@ -4,9 +4,9 @@ import streamlit as st
 import ui
 from lib.present.page_views import zones_view
 
-f = ui.show_page(zones_view)
+selection = ui.show_page(zones_view)
 
-zones = ui.metric("zones", f)
+zones = ui.metric("zones", selection)
 st.markdown("##### 未划入责任区的班组")
 ui.table(zones.teams_outside, "未划入责任区的班组", columns={"unit": "队", "team": "班组"},
          empty="所有班组都在某个党员责任区内")

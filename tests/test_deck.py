@@ -15,10 +15,11 @@ from pptx.util import Inches
 from lib import cli
 from lib.present import deck
 from lib.present import exports as export
-from lib.metrics import indicators as metrics
 from lib.present import render
 from lib.access.auth import PermissionDenied, User
-from lib.access.masking import mask_result
+from lib.metrics.query import Filter
+from lib.metrics.registry import Indicators
+from lib.metrics.scope import default_filter
 from lib.store.database import Store
 from lib.present.page_views import VIEWS
 from tests.users import ADMIN_USER, VIEWER_USER
@@ -88,9 +89,8 @@ def _chart_count(views) -> int:
 def _expected_views(db, f=None):
     store = Store(db, read_only=True)
     try:
-        f = f or metrics.default_filter(store)
-        return f, [make(lambda name, flt: mask_result(getattr(metrics, name)(store, flt)), f)
-                   for make in VIEWS.values()]
+        f = f or default_filter(store)
+        return f, deck.deck_content(Indicators(store), f, full_names=False)[0]
     finally:
         store.close()
 
@@ -168,10 +168,10 @@ def test_cli_report_is_logged_with_its_user(cli_deck):
 
 def test_full_names_only_for_an_admin_who_asks(demo_copy, monkeypatch):
     store = Store(demo_copy)
-    base = metrics.default_filter(store)
-    f = metrics.Filter(("综采队",), (), base.start, base.end)
+    base = default_filter(store)
+    f = Filter(("综采队",), (), base.start, base.end)
     spy = FigureSpy(monkeypatch)
-    result = deck.export_deck(store, ADMIN_USER, f, full_names_wanted=True)
+    result = deck.export_deck(Indicators(store), ADMIN_USER, f, full_names_wanted=True)
     assert result.names_in_full
     names = _full_names(store.cursor())
     assert any(n in fig for fig in spy.figures for n in names), "the admin's deck names people in full"
@@ -179,9 +179,9 @@ def test_full_names_only_for_an_admin_who_asks(demo_copy, monkeypatch):
     assert "已打码" not in _slide_text(prs.slides[0])
     assert "综采队" in _all_text(prs)
 
-    viewer = deck.export_deck(store, VIEWER_USER, f, full_names_wanted=True)
+    viewer = deck.export_deck(Indicators(store), VIEWER_USER, f, full_names_wanted=True)
     assert not viewer.names_in_full, "a viewer never gets full names, even when asking"
-    meeting = deck.export_deck(store, ADMIN_USER, f, meeting=True, full_names_wanted=True)
+    meeting = deck.export_deck(Indicators(store), ADMIN_USER, f, meeting=True, full_names_wanted=True)
     assert not meeting.names_in_full, "会议模式 always masks"
     log = store.query("SELECT user_name, detail FROM export_log ORDER BY exported_at")
     assert list(log["user_name"]) == [ADMIN_USER.name, VIEWER_USER.name, ADMIN_USER.name]
@@ -193,7 +193,7 @@ def test_a_user_without_export_rights_gets_nothing(demo_copy, monkeypatch):
     store = Store(demo_copy)
     monkeypatch.setattr(User, "can_export", property(lambda self: False))
     with pytest.raises(PermissionDenied):
-        deck.export_deck(store, VIEWER_USER, metrics.default_filter(store))
+        deck.export_deck(Indicators(store), VIEWER_USER, default_filter(store))
     assert store.query("SELECT count(*) AS n FROM export_log")["n"].iloc[0] == 0
     store.close()
 
@@ -210,16 +210,16 @@ def test_report_cli_bad_range_and_empty_scope(demo_copy, tmp_path, capsys):
     text = _all_text(prs)
     assert "所选范围内还没有人员名册" in text and "所选范围内没有比学争优得分" in text
     # Only what does not depend on the months (理念口号 are the latest list of each 队) still has a chart.
-    _, views = _expected_views(demo_copy, metrics.Filter((), (), dt.date(2010, 1, 1), dt.date(2010, 12, 1)))
+    _, views = _expected_views(demo_copy, Filter((), (), dt.date(2010, 1, 1), dt.date(2010, 12, 1)))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert len(pictures) == _chart_count(views) <= 1
 
 
 def test_single_chart_png_is_2x_and_logged(demo_copy):
     store = Store(demo_copy)
-    f = metrics.default_filter(store)
-    view = VIEWS["coverage"](lambda name, flt: getattr(metrics, name)(store, flt), f)
-    chart = view.sections[0].charts[0]
+    f = default_filter(store)
+    view = VIEWS["coverage"](Indicators(store).get, f)
+    chart = view.section("summary").charts[0]
     data = export.export_chart_png(store, VIEWER_USER, chart.figure, chart.name, "全矿", wide=chart.wide)
     assert data.startswith(PNG_SIGNATURE)
     assert int.from_bytes(data[16:20], "big") == 2 * render.WIDE[0]

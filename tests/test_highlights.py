@@ -17,23 +17,33 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from lib.metrics import indicators as m
 from lib.metrics import thresholds
 from lib.present.highlights import MAX_HIGHLIGHTS, TONES, Highlight, highlights, name_list
+from lib.metrics.query import Filter, Ratio, add_months
+from lib.metrics.registry import Indicators
 from lib.store.database import Store
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
-YEAR_2023 = m.Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1))
+YEAR_2023 = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 1))
+
+
+def highlights_of(store, f):
+    return highlights(Indicators(store).get, f)
+
+
+def indicator(store, name, f):
+    """One indicator on its own, not through the memo 本月要点 used."""
+    return Indicators(store).get(name, f)
 
 
 def texts(store, f):
-    return [h.text for h in highlights(store, f)]
+    return [h.text for h in highlights_of(store, f)]
 
 
 # ---------------------------------------------------------------- (a) the small mine, by hand
 
 def test_small_mine_february_sentences(mine):
-    found = highlights(mine, m.Filter(start=FEB, end=FEB))
+    found = highlights_of(mine, Filter(start=FEB, end=FEB))
     assert [h.text for h in found] == [
         "空白班组仍为1个：甲队B班已消除，新出现空白班组：乙队C班。",
         "包保职工覆盖率75.0%（3/4），比上期提高35.0个百分点。",
@@ -52,25 +62,25 @@ def test_small_mine_february_sentences(mine):
 
 def test_small_mine_blank_team_wordings(mine):
     # 甲队: B班 blank in January, has 004 in February.
-    assert texts(mine, m.Filter(units=("甲队",), start=FEB, end=FEB))[0] == "空白班组由1个减至0个：甲队B班已消除。"
+    assert texts(mine, Filter(units=("甲队",), start=FEB, end=FEB))[0] == "空白班组由1个减至0个：甲队B班已消除。"
     # 乙队: C班 lost its only member (006) in February.
-    yi = highlights(mine, m.Filter(units=("乙队",), start=FEB, end=FEB))
+    yi = highlights_of(mine, Filter(units=("乙队",), start=FEB, end=FEB))
     assert yi[0].text == "空白班组由0个增至1个，新出现空白班组：乙队C班。" and yi[0].tone == "bad"
     # January has no earlier roster: the current state only.
-    assert texts(mine, m.Filter(start=JAN, end=JAN))[0] == "现有空白班组1个：甲队B班。"
+    assert texts(mine, Filter(start=JAN, end=JAN))[0] == "现有空白班组1个：甲队B班。"
 
 
 def test_small_mine_other_wordings(mine):
-    jia = texts(mine, m.Filter(units=("甲队",), start=FEB, end=FEB))
+    jia = texts(mine, Filter(units=("甲队",), start=FEB, end=FEB))
     # 甲队's workers 002, 003, 005: February 002, 005 paired (2/3); January 002 of 002, 003, 004, 005 (1/4).
     assert jia[1] == "包保职工覆盖率66.7%（2/3），比上期提高41.7个百分点。"
     assert jia[2] == "包保对子近60天内均有谈心，无逾期未谈。"
     assert jia[3] == "本期新发现问题1个，已解决0个（0.0%）；无超期未办结问题。"
-    yi = texts(mine, m.Filter(units=("乙队",), start=FEB, end=FEB))
+    yi = texts(mine, Filter(units=("乙队",), start=FEB, end=FEB))
     assert yi[1] == "包保职工覆盖率100.0%（1/1），与上期持平。"
     assert yi[3] == "本期未发现新问题；超期未办结1个。"
     # January–February: 102 (frontline) and 103 became 发展对象; P1 resolved of P1–P3.
-    both = texts(mine, m.Filter(start=JAN, end=FEB))
+    both = texts(mine, Filter(start=JAN, end=FEB))
     assert "本期确定发展对象2人，一线职工占50.0%（1/2），班组长占0.0%（0/2）。" in both
     assert "本期新发现问题3个，已解决1个（33.3%）；超期未办结1个。" in both
 
@@ -83,9 +93,9 @@ def test_names_are_capped_at_three():
 # ---------------------------------------------------------------- (c) nothing in scope
 
 def test_empty_filter_gives_no_highlights(mine):
-    assert highlights(mine, m.Filter(units=("不存在的队",), start=JAN, end=FEB)) == []
-    assert highlights(mine, m.Filter(start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 1))) == []
-    assert highlights(mine, m.Filter()) == []
+    assert highlights_of(mine, Filter(units=("不存在的队",), start=JAN, end=FEB)) == []
+    assert highlights_of(mine, Filter(start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 1))) == []
+    assert highlights_of(mine, Filter()) == []
 
 
 # ---------------------------------------------------------------- (b) the demo data
@@ -98,11 +108,11 @@ def shown(value) -> str:
     return f"{abs(value):.1f}" if isinstance(value, float) else str(abs(value))
 
 
-def pct(r: m.Ratio) -> float:
+def pct(r: Ratio) -> float:
     return round(r.value * 100, 1)
 
 
-def points(now: m.Ratio, before: m.Ratio) -> float | None:
+def points(now: Ratio, before: Ratio) -> float | None:
     return None if now.value is None or before.value is None else round((now.value - before.value) * 100, 1)
 
 
@@ -129,14 +139,14 @@ def largest_group(labels) -> int:
 def expected_numbers(store, f, h: Highlight) -> list:
     """The numbers sentence `h` should cite, recomputed here from the metric functions."""
     if h.key == "blank_teams":
-        now, before = m.team_coverage(store, f), m.team_coverage(store, f.previous())
+        now, before = indicator(store, "team_coverage", f), indicator(store, "team_coverage", f.previous())
         blank_now, blank_before = blank_set(now), blank_set(before)
         if before.roster_month in (None, now.roster_month):
             return [now.teams, 0] if not blank_now else [len(blank_now)] + more_than_three(blank_now)
         if not blank_now and not blank_before:
             return [0, now.teams]
         last = {}
-        for row in m.blank_team_trend(store, f).changes.itertuples():   # sorted by month
+        for row in indicator(store, "blank_team_trend", f).changes.itertuples():   # sorted by month
             last[(row.unit, row.team)] = row.change
         present = set(zip(now.per_team["unit"], now.per_team["team"]))
         gone = {t for t, c in last.items() if c == "newly_covered" and t in present - blank_now}
@@ -146,11 +156,11 @@ def expected_numbers(store, f, h: Highlight) -> list:
             values = [len(blank_now)] + more_than_three(blank_now)
         return values
     if h.key == "worker_coverage":
-        now = m.pair_coverage(store, f).worker_coverage
-        diff = points(now, m.pair_coverage(store, f.previous()).worker_coverage)
+        now = indicator(store, "pair_coverage", f).worker_coverage
+        diff = points(now, indicator(store, "pair_coverage", f.previous()).worker_coverage)
         return [pct(now), now.n, now.N] + ([] if diff in (None, 0) else [diff])
     if h.key == "overdue_pairs":
-        overdue = m.talk_activity(store, f).overdue
+        overdue = indicator(store, "talk_activity", f).overdue
         values = [len(overdue), thresholds.OVERDUE_TALK_DAYS]
         if overdue["worker_unit"].nunique() > 1:
             values.append(largest_group(overdue["worker_unit"]))
@@ -158,21 +168,21 @@ def expected_numbers(store, f, h: Highlight) -> list:
             values.append(largest_group(overdue["worker_unit"] + overdue["worker_team"]))
         return values
     if h.key == "problems":
-        ledger = m.problem_ledger(store, f)
+        ledger = indicator(store, "problem_ledger", f)
         late = len(ledger.overdue_open)
         head = [ledger.raised, ledger.resolved, pct(ledger.resolution_rate)] if ledger.raised else []
         return head + ([late] if late else [])
     if h.key == "dev_frontline_share":
-        d = m.dev_shares(store, f)
+        d = indicator(store, "dev_shares", f)
         return [d.frontline.N, pct(d.frontline), d.frontline.n, d.frontline.N, pct(d.leader), d.leader.n, d.leader.N]
     if h.key == "scores":
-        means = m.score_means(store, f)
+        means = indicator(store, "score_means", f)
         last = means[means["quarter"] == means["quarter"].max()]
         year, quarter = (int(x) for x in means["quarter"].max().split("Q"))
         mean = (last["mean_score"] * last["people"]).sum() / last["people"].sum()
         values = [year, quarter, round(float(mean), 1), int(last["people"].sum())]
         start = dt.date(year, 3 * quarter - 2, 1)
-        before = m.score_means(store, m.Filter(f.units, f.teams, m.add_months(start, -3), m.add_months(start, -1)))
+        before = indicator(store, "score_means", Filter(f.units, f.teams, add_months(start, -3), add_months(start, -1)))
         if len(before):
             prev_mean = (before["mean_score"] * before["people"]).sum() / before["people"].sum()
             diff = round(float(mean - prev_mean), 1)
@@ -183,9 +193,9 @@ def expected_numbers(store, f, h: Highlight) -> list:
                 if len(rises) > 1 and max(rises) > 0:
                     values.append(max(rises))
             else:
-                now_t = m.score_trend(store, m.Filter(f.units, f.teams, start, m.add_months(start, 2))).per_team
-                before_t = m.score_trend(store, m.Filter(f.units, f.teams, m.add_months(start, -3),
-                                                         m.add_months(start, -1))).per_team
+                now_t = indicator(store, "score_trend", Filter(f.units, f.teams, start, add_months(start, 2))).per_team
+                before_t = indicator(store, "score_trend", Filter(f.units, f.teams, add_months(start, -3),
+                                                         add_months(start, -1))).per_team
                 both = now_t.merge(before_t, on=["unit", "team"], suffixes=("", "_before"))
                 rises = [round(float(a - b), 1) for a, b in zip(both["mean_score"], both["mean_score_before"])]
                 if len(rises) > 1 and max(rises) > 0:
@@ -203,8 +213,8 @@ def demo(demo_copy):
 
 @pytest.mark.parametrize("units", [(), ("综采队",)], ids=["all", "综采队"])
 def test_demo_2023_numbers_match_the_metrics(demo, units):
-    f = m.Filter(units=units, start=YEAR_2023.start, end=YEAR_2023.end)
-    found = highlights(demo, f)
+    f = Filter(units=units, start=YEAR_2023.start, end=YEAR_2023.end)
+    found = highlights_of(demo, f)
     assert 3 <= len(found) <= MAX_HIGHLIGHTS
     assert len({h.key for h in found}) == len(found)
     names = names_in_text(demo)
@@ -220,18 +230,18 @@ def test_demo_2023_numbers_match_the_metrics(demo, units):
         # The numbers dict holds exactly what the sentence cites (a number printed twice, once).
         assert {shown(v) for v in h.numbers.values()} == set(expected), (h.text, h.numbers)
     # Deterministic: the same filter, the same sentences.
-    assert highlights(demo, f) == found
+    assert highlights_of(demo, f) == found
 
 
 def test_demo_2023_blank_teams_fall_to_zero(demo):
-    found = highlights(demo, YEAR_2023)
+    found = highlights_of(demo, YEAR_2023)
     blank = found[0]
     assert blank.key == "blank_teams" and blank.tone == "good"
     assert blank.numbers["blank_teams"] == 0 and blank.numbers["previous_blank_teams"] > 0
     assert f"由{blank.numbers['previous_blank_teams']}个减至0个" in blank.text
-    assert m.team_coverage(demo, YEAR_2023).blank_teams == 0
+    assert indicator(demo, "team_coverage", YEAR_2023).blank_teams == 0
     # The teams named as eliminated are the ones blank at the end of 2022, in natural order (at most 3).
-    before = m.team_coverage(demo, YEAR_2023.previous())
+    before = indicator(demo, "team_coverage", YEAR_2023.previous())
     assert blank.numbers["previous_blank_teams"] == before.blank_teams
     named = blank.text.split("：", 1)[1].removesuffix("已消除。").split("、")
     expected = [u + t for u, t in before.per_team[before.per_team["blank"]][["unit", "team"]].values.tolist()]
@@ -239,5 +249,5 @@ def test_demo_2023_blank_teams_fall_to_zero(demo):
 
 
 def test_demo_empty_filter(demo):
-    assert highlights(demo, m.Filter(units=("不存在的队",), start=YEAR_2023.start, end=YEAR_2023.end)) == []
-    assert highlights(demo, m.Filter(start=dt.date(2015, 1, 1), end=dt.date(2015, 12, 1))) == []
+    assert highlights_of(demo, Filter(units=("不存在的队",), start=YEAR_2023.start, end=YEAR_2023.end)) == []
+    assert highlights_of(demo, Filter(start=dt.date(2015, 1, 1), end=dt.date(2015, 12, 1))) == []

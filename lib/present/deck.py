@@ -19,16 +19,15 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from lib.metrics import indicators as metrics
-from lib.present import render
 from lib.access.auth import EXPORT, User, require
 from lib.access.export import names_in_full
-from lib.store.logs import log_export
-from lib.present.highlights import highlights
 from lib.access.masking import mask_result
-from lib.metrics.indicators import Filter
-from lib.store.database import Store
+from lib.metrics.query import Filter
+from lib.metrics.registry import Indicators
+from lib.present import render
+from lib.present.highlights import Highlight, highlights
 from lib.present.page_views import VIEWS, Chart, Kpi, PageView, month_text, scope_text
+from lib.store.logs import log_export
 
 FONT = "Microsoft YaHei"      # what the department's Office/WPS has; Chinese text falls back sensibly
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -260,33 +259,41 @@ class _Builder:
         return out.getvalue()
 
 
-def build_deck(store: Store, f: Filter, full_names: bool = False, progress: Progress | None = None) -> DeckResult:
-    """The deck for filter `f` (names and 工号 masked unless full_names). Needs a browser (lib.present.render)."""
+def deck_content(indicators: Indicators, f: Filter, full_names: bool) -> tuple[list[PageView], list[Highlight]]:
+    """What the deck shows: every page's view (names and 工号 masked unless full_names) and 本月要点,
+    from one set of indicators, so each (indicator, filter) is computed once for the whole deck."""
     def get(name: str, flt: Filter):
-        result = getattr(metrics, name)(store, flt)
+        result = indicators.get(name, flt)
         return result if full_names else mask_result(result)
 
-    views = [make(get, f) for make in VIEWS.values()]
+    # 本月要点 cite 队 and 班组, never a person: they read the indicators unmasked, as on 总览.
+    return [make(get, f) for make in VIEWS.values()], highlights(indicators.get, f)
+
+
+def build_deck(indicators: Indicators, f: Filter, full_names: bool = False,
+               progress: Progress | None = None) -> DeckResult:
+    """The deck for filter `f` (names and 工号 masked unless full_names). Needs a browser (lib.present.render)."""
+    views, points = deck_content(indicators, f, full_names)
     total = sum(len(s.charts) for v in views if not v.empty for s in v.sections if not s.empty)
     builder = _Builder(f, total, progress)
     data_month = views[0].scope_month
     builder.title_slide(data_month, masked=not full_names)
     builder.step("已生成封面")
-    builder.highlights_slide(highlights(store, f), data_month)
+    builder.highlights_slide(points, data_month)
     builder.step("已生成本月要点")
     for view in views:
         builder.page(view)
     return DeckResult(builder.data(), len(builder.prs.slides), builder.charts, full_names)
 
 
-def export_deck(store: Store, user: User, f: Filter, meeting: bool = False, full_names_wanted: bool = False,
+def export_deck(indicators: Indicators, user: User, f: Filter, meeting: bool = False, full_names_wanted: bool = False,
                 progress: Progress | None = None) -> DeckResult:
     """build_deck for a user: they must be allowed to export; full names only where their role allows;
     the export log records who took which deck."""
     require(user, EXPORT, action="导出汇报材料")
     full = names_in_full(user, meeting, full_names_wanted)
-    result = build_deck(store, f, full_names=full, progress=progress)
-    log_export(store, user, "汇报材料（PPTX）",
+    result = build_deck(indicators, f, full_names=full, progress=progress)
+    log_export(indicators.store, user, "汇报材料（PPTX）",
                f"{scope_text(f)} · {result.slides} 页 · {'完整姓名' if full else '姓名已打码'}")
     return result
 

@@ -1,6 +1,6 @@
 """本月要点: a few plain Chinese sentences built from the indicators for the current filter.
 
-Each sentence comes from one template and cites only numbers the metric functions computed
+Each sentence comes from one template and cites only numbers the indicators computed
 (this module chooses and phrases, it does no counting of its own beyond picking the largest
 group). The same filter always gives the same sentences in the same order:
 
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib.metrics import indicators as m
 from lib.metrics import thresholds
+from lib.metrics.coverage import TeamCoverage
+from lib.metrics.query import Filter, Ratio
+from lib.metrics.registry import Getter
 from lib.natural_order import natural_key
-from lib.metrics.indicators import Filter, Ratio
-from lib.store.database import Store
 
 TONES = ("good", "bad", "neutral")
 MAX_HIGHLIGHTS = 6
@@ -102,14 +102,14 @@ def quarter_label(quarter: str) -> str:
 
 # ---------------------------------------------------------------- 1. 空白班组
 
-def _blank_set(coverage: m.TeamCoverage) -> set[tuple[str, str]]:
+def _blank_set(coverage: TeamCoverage) -> set[tuple[str, str]]:
     table = coverage.per_team
     return {(u, t) for u, t, b in zip(table["unit"], table["team"], table["blank"]) if b}
 
 
-def _net_changes(store: Store, f: Filter, now: m.TeamCoverage) -> tuple[list[str], list[str]]:
+def _net_changes(get: Getter, f: Filter, now: TeamCoverage) -> tuple[list[str], list[str]]:
     """Teams eliminated / newly blank over the range: each team's last change, if it still holds."""
-    changes = m.blank_team_trend(store, f).changes
+    changes = get("blank_team_trend", f).changes
     last: dict[tuple[str, str], str] = {}
     for row in changes.sort_values("month", kind="stable").itertuples():
         last[(row.unit, row.team)] = row.change
@@ -120,11 +120,11 @@ def _net_changes(store: Store, f: Filter, now: m.TeamCoverage) -> tuple[list[str
     return ([team_name(*p) for p in _sorted_teams(covered)], [team_name(*p) for p in _sorted_teams(blank)])
 
 
-def blank_teams_highlight(store: Store, f: Filter) -> Highlight | None:
-    now = m.team_coverage(store, f)
+def blank_teams_highlight(get: Getter, f: Filter) -> Highlight | None:
+    now = get("team_coverage", f)
     if now.roster_month is None or now.teams == 0:
         return None
-    before = m.team_coverage(store, f.previous())
+    before = get("team_coverage", f.previous())
     n = now.blank_teams
     if before.roster_month is None or before.roster_month == now.roster_month or before.teams == 0:
         # Nothing earlier to compare with: the current state only.
@@ -135,7 +135,7 @@ def blank_teams_highlight(store: Store, f: Filter) -> Highlight | None:
         names = [team_name(*p) for p in _sorted_teams(_blank_set(now))]
         return Highlight("blank_teams", f"现有空白班组{n}个：{_names(names, 'named', numbers)}。", "bad", numbers)
     p = before.blank_teams
-    eliminated, new_blank = _net_changes(store, f, now)
+    eliminated, new_blank = _net_changes(get, f, now)
     numbers = {"previous_blank_teams": p, "blank_teams": n}
     gone = f"{_names(eliminated, 'eliminated', numbers)}已消除" if eliminated else ""
     new = f"新出现空白班组：{_names(new_blank, 'newly_blank', numbers)}" if new_blank else ""
@@ -161,11 +161,11 @@ def blank_teams_highlight(store: Store, f: Filter) -> Highlight | None:
 
 # ---------------------------------------------------------------- 2. 包保职工覆盖率
 
-def worker_coverage_highlight(store: Store, f: Filter) -> Highlight | None:
-    now = m.pair_coverage(store, f).worker_coverage
+def worker_coverage_highlight(get: Getter, f: Filter) -> Highlight | None:
+    now = get("pair_coverage", f).worker_coverage
     if not now.N:
         return None
-    diff = point_change(now, m.pair_coverage(store, f.previous()).worker_coverage)
+    diff = point_change(now, get("pair_coverage", f.previous()).worker_coverage)
     numbers = {"percent": round(now.value * 100, 1), "n": now.n, "N": now.N}
     if diff:
         numbers["change_points"] = diff
@@ -182,8 +182,8 @@ def _largest_groups(labels: list[str]) -> tuple[list[str], int]:
     return sorted((str(k) for k, v in counts.items() if v == top), key=natural_key), top
 
 
-def overdue_talks_highlight(store: Store, f: Filter) -> Highlight | None:
-    talks = m.talk_activity(store, f)
+def overdue_talks_highlight(get: Getter, f: Filter) -> Highlight | None:
+    talks = get("talk_activity", f)
     days = thresholds.OVERDUE_TALK_DAYS   # the same threshold talk_activity used
     if not talks.talk_coverage.N:      # no active pairs in scope
         return None
@@ -214,8 +214,8 @@ def overdue_talks_highlight(store: Store, f: Filter) -> Highlight | None:
 
 # ---------------------------------------------------------------- 4. 问题台帐
 
-def problems_highlight(store: Store, f: Filter) -> Highlight | None:
-    ledger = m.problem_ledger(store, f)
+def problems_highlight(get: Getter, f: Filter) -> Highlight | None:
+    ledger = get("problem_ledger", f)
     late = len(ledger.overdue_open)
     if ledger.raised == 0 and late == 0:
         return None
@@ -234,8 +234,8 @@ def problems_highlight(store: Store, f: Filter) -> Highlight | None:
 
 # ---------------------------------------------------------------- 5. 发展对象
 
-def development_highlight(store: Store, f: Filter) -> Highlight | None:
-    shares = m.dev_shares(store, f)
+def development_highlight(get: Getter, f: Filter) -> Highlight | None:
+    shares = get("dev_shares", f)
     front, lead = shares.frontline, shares.leader
     if not front.N:
         return None
@@ -252,29 +252,29 @@ def _weighted_mean(means: pd.DataFrame) -> float | None:
     return float((means["mean_score"] * means["people"]).sum() / people) if people else None
 
 
-def _group_means(store: Store, qf: Filter, level: str) -> dict[str, float]:
+def _group_means(get: Getter, qf: Filter, level: str) -> dict[str, float]:
     """Mean score per 队 (level 'unit') or per 班组 ('team') in one quarter."""
     if level == "unit":
-        means = m.score_means(store, qf)
+        means = get("score_means", qf)
         return {str(u): float(s) for u, s in zip(means["unit"], means["mean_score"])}
-    per_team = m.score_trend(store, qf).per_team
+    per_team = get("score_trend", qf).per_team
     return {team_name(u, t): float(s) for u, t, s in zip(per_team["unit"], per_team["team"], per_team["mean_score"])}
 
 
-def scores_highlight(store: Store, f: Filter) -> Highlight | None:
-    means = m.score_means(store, f)
+def scores_highlight(get: Getter, f: Filter) -> Highlight | None:
+    means = get("score_means", f)
     if means.empty:
         return None
     last_q = str(means["quarter"].max())
     qf = f.in_quarter(last_q)
-    latest = m.score_means(store, qf)
+    latest = get("score_means", qf)
     mean, people = _weighted_mean(latest), int(latest["people"].sum())
     if mean is None:
         return None
     year, number = (int(x) for x in last_q.split("Q"))
     numbers = {"year": year, "quarter": number, "mean_score": round(mean, 1), "people": people}
     text = f"{quarter_label(last_q)}比学争优平均分{mean:.1f}分（{people}人参评）"
-    previous = m.score_means(store, qf.previous())
+    previous = get("score_means", qf.previous())
     before = _weighted_mean(previous) if len(previous) else None
     diff = None if before is None else round(mean - before, 1) + 0.0
     if diff is not None:
@@ -283,7 +283,7 @@ def scores_highlight(store: Store, f: Filter) -> Highlight | None:
         text += "，与上季度持平" if diff == 0 else f"，比上季度{'提高' if diff > 0 else '降低'}{abs(diff):.1f}分"
         # The group that rose most: 队 when the quarter spans several, else 班组.
         level = "unit" if latest["unit"].nunique() > 1 else "team"
-        now_g, before_g = _group_means(store, qf, level), _group_means(store, qf.previous(), level)
+        now_g, before_g = _group_means(get, qf, level), _group_means(get, qf.previous(), level)
         rises = {k: round(v - before_g[k], 1) for k, v in now_g.items() if k in before_g}
         if len(rises) > 1 and max(rises.values()) > 0:
             best = max(rises.values())
@@ -301,9 +301,9 @@ CANDIDATES = (blank_teams_highlight, worker_coverage_highlight, overdue_talks_hi
               development_highlight, scores_highlight)
 
 
-def highlights(store: Store, f: Filter) -> list[Highlight]:
+def highlights(get: Getter, f: Filter) -> list[Highlight]:
     """The 本月要点 for a filter: up to MAX_HIGHLIGHTS sentences, most important first."""
     if f is None or f.start is None or f.end is None or f.start > f.end:
         return []
-    found = [h for h in (candidate(store, f) for candidate in CANDIDATES) if h is not None]
+    found = [h for h in (candidate(get, f) for candidate in CANDIDATES) if h is not None]
     return found[:MAX_HIGHLIGHTS]

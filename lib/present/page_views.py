@@ -1,9 +1,10 @@
 """What each indicator page shows — KPI cards and charts — built once, for the dashboard and the deck.
 
-A view is computed from metric results fetched through a `get(name, filter)` callable: the
-dashboard passes its cached (and, in 会议模式, masked) `ui.metric`; the 汇报 deck passes the
-metric functions directly. Pages add their own detail tables and widgets around it; the deck
-turns every section into slides. No Streamlit here.
+A view is computed from indicators fetched through a `get(name, filter)` getter
+(lib.metrics.registry): the dashboard passes `ui.metric` (shared memo; masked in 会议模式), the
+汇报 deck its own masked getter. Sections are named so that pages pick them by name. Pages add
+their own detail tables and widgets around a view; the deck turns every section into slides.
+No Streamlit here.
 """
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ import plotly.graph_objects as go
 
 from lib.present import charts
 from lib.metrics import thresholds
-from lib.metrics.indicators import Filter, Ratio
-
-Getter = Callable[[str, Filter], Any]
+from lib.metrics.query import Filter, Ratio
+from lib.metrics.registry import Getter
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class Section:
     caption: str = ""
     notice: str = ""                          # a data warning worth a second look
     empty: tuple[str, str] | None = None      # (what is missing, what to upload) instead of content
+    name: str = ""                            # what a page that lays sections out itself asks for
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class PageView:
     note: str = ""
     sections: tuple[Section, ...] = ()
     empty: tuple[str, str] | None = None      # the whole page has nothing to show
+
+    def section(self, name: str) -> Section:
+        return next(s for s in self.sections if s.name == name)
 
     @property
     def footnote(self) -> str:
@@ -134,10 +138,10 @@ def overview_view(get: Getter, f: Filter) -> PageView:
     if coverage.roster_month is None:
         return PageView("班组党建总览", empty=(
             "所选范围内还没有人员名册", "请在“数据上传”页上传各队的月度人员名册，或调整左侧的队和月份。"))
-    heads = {h.key: h for h in get("overview", f)}
+    now, before = get("headlines", f), get("headlines", f.previous())
 
     def card(key: str, label: str, **extra) -> Kpi:
-        return Kpi(label, heads[key].current, heads[key].previous, **extra)
+        return Kpi(label, now[key], before[key], **extra)
 
     committee, slogans = get("committee", f), get("slogans", f)
     trend, pairs = get("blank_team_trend", f), get("pair_coverage", f)
@@ -149,19 +153,22 @@ def overview_view(get: Getter, f: Filter) -> PageView:
                  help="没有中共党员、中共预备党员的班组数，目标为 0"),
             card("team_coverage", "班组党员覆盖率", help="有党员的班组数 ÷ 班组数"),
             card("members", "党员人数", unit=" 人"),
-            card("dev_frontline_share", "发展对象中一线职工", help="区间内确定的发展对象中一线职工所占比例"))),
+            card("dev_frontline_share", "发展对象中一线职工", help="区间内确定的发展对象中一线职工所占比例")),
+            name="three_efforts"),
         Section("三个动作 · 示范岗、责任区、亲情谈心", (
             card("worker_coverage", "包保职工覆盖率", help="处于有效包保对子中的职工 ÷ 名册中的非党员职工"),
             card("talks", "谈心次数", unit=" 次"),
             card("overdue_pairs", f"超过{thresholds.OVERDUE_TALK_DAYS}天未谈心的对子", lower_is_better=True,
                  unit=" 对"),
-            card("problem_resolution", "问题解决率", help="区间内发现的问题中，截至区间末已解决的比例"))),
+            card("problem_resolution", "问题解决率", help="区间内发现的问题中，截至区间末已解决的比例")),
+            name="three_actions"),
         Section("三个体系 · 自主管理、理念价值、比学争优", (
             card("mean_score", "比学争优平均分（最近季度）",
                  help="每人取支部审核分（未审核取自评分），按人数加权"),
             Kpi("有管理委员会的班组", committee.teams_with_committee),
             Kpi("理念口号", slogans.total, unit=" 条"),
-            card("problems_raised", "新发现问题", unit=" 个"))),
+            card("problems_raised", "新发现问题", unit=" 个")),
+            name="three_systems"),
         Section(charts=(
             Chart("空白班组数变化", charts.trend_line(trend.months, "month", "blank_teams", "空白班组数变化",
                                                 "空白班组（个）", goal=0)),
@@ -171,7 +178,7 @@ def overview_view(get: Getter, f: Filter) -> PageView:
                                                    "各队比学争优平均分", "平均分", hover_n="people")),
             Chart("未办结问题", charts.aging_bars(ledger.open_ages["age_days"], "未办结问题的已过天数",
                                              thresholds.OPEN_PROBLEM_DAYS)),
-        )),
+        ), name="charts"),
     ))
 
 
@@ -240,8 +247,10 @@ def coverage_view(get: Getter, f: Filter) -> PageView:
         charts=(
             Chart("空白班组数变化", charts.trend_line(trend.months, "month", "blank_teams", "空白班组数变化",
                                                 "空白班组（个）", goal=0), wide=True, caption="未报送名册的月份不显示。"),
-            team_share_chart(coverage),
-        )),))
+        ), name="summary"),
+        # The page puts a choice (lowest teams or all) above this chart, so it is a section of its own.
+        Section(charts=(team_share_chart(coverage),), name="team_shares"),
+    ))
 
 
 def team_share_chart(coverage, all_teams: bool = False) -> Chart:
@@ -422,7 +431,7 @@ def scores_view(get: Getter, f: Filter, quarter: str | None = None) -> PageView:
     quarter_name = charts.quarter_label(quarter)
     fq = f.in_quarter(quarter)
     chosen, before = get("score_trend", fq), get("score_trend", fq.previous())
-    heads = {h.key: h for h in get("overview", fq)}
+    mean, mean_before = get("mean_score", fq), get("mean_score", fq.previous())
     now = chosen.review.iloc[0]
     prev = before.review.iloc[0] if len(before.review) else None
 
@@ -439,7 +448,7 @@ def scores_view(get: Getter, f: Filter, quarter: str | None = None) -> PageView:
     movers = chosen.movers.assign(label=charts.joined_labels(chosen.movers, ["unit", "team", "name"]))
     return PageView("比学争优", sections=(Section(
         kpis=(
-            Kpi(f"平均分（{quarter_name}）", heads["mean_score"].current, heads["mean_score"].previous, unit=" 分",
+            Kpi(f"平均分（{quarter_name}）", mean, mean_before, unit=" 分",
                 help="每人取支部审核分（未审核取自评分），按人数加权的平均分"),
             Kpi("参评人数", int(now["people"]), None if prev is None else int(prev["people"]), unit=" 人"),
             Kpi("审核完成率", Ratio(int(now["reviewed"]), int(now["people"])),
@@ -461,11 +470,11 @@ def team_building_view(get: Getter, f: Filter) -> PageView:
 
 def _committee_section(get: Getter, f: Filter, committee) -> Section:
     if committee.roster_month is None:
-        return Section("管理委员会", empty=("所选范围内还没有人员名册，无法统计班组",
-                                       "请在“数据上传”页上传各队的月度人员名册，或调整左侧的队和月份。"))
+        return Section("管理委员会", name="committee", empty=(
+            "所选范围内还没有人员名册，无法统计班组", "请在“数据上传”页上传各队的月度人员名册，或调整左侧的队和月份。"))
     if committee.teams_with_committee.n == 0:
-        return Section("管理委员会", empty=("所选范围内的班组都还没有登记管理委员会",
-                                       "请在“数据上传”页上传各队的《管理委员会》名单，或调整左侧的队和班组。"))
+        return Section("管理委员会", name="committee", empty=(
+            "所选范围内的班组都还没有登记管理委员会", "请在“数据上传”页上传各队的《管理委员会》名单，或调整左侧的队和班组。"))
     before = get("committee", f.previous())
     return Section("管理委员会", caption="管理委员会按各队最新报送的名单统计，班组以名册月份为准。", kpis=(
         Kpi("有管理委员会的班组", committee.teams_with_committee, before.teams_with_committee,
@@ -474,12 +483,12 @@ def _committee_section(get: Getter, f: Filter, committee) -> Section:
             help="委员人数 ÷ 有管理委员会的班组的总人数"),
         Kpi("没有管理委员会的班组", len(committee.teams_without), len(before.teams_without), unit=" 个",
             lower_is_better=True),
-    ))
+    ), name="committee")
 
 
 def _slogan_section(get: Getter, f: Filter, slogans) -> Section:
     if slogans.total == 0:
-        return Section("理念口号", empty=(
+        return Section("理念口号", name="slogans", empty=(
             "所选范围内还没有理念口号",
             "请在“数据上传”页上传各队的《理念口号》（争一流口号、学习愿景、安全理念），或调整左侧的队和班组。"))
     before = get("slogans", f.previous())
@@ -488,12 +497,12 @@ def _slogan_section(get: Getter, f: Filter, slogans) -> Section:
         Kpi("缺少某一类的班组", len(slogans.teams_missing), len(before.teams_missing), unit=" 个",
             lower_is_better=True, help="争一流口号、学习愿景、安全理念三类中至少缺一类的班组"),
     ), charts=(Chart("各类理念口号", charts.count_bars(slogans.by_category, "category", "entries", "各类理念口号",
-                                                  "条数")),))
+                                                  "条数")),), name="slogans")
 
 
 def _honour_section(get: Getter, f: Filter, honours) -> Section:
     if honours.entries.empty:
-        return Section("荣誉", empty=("所选年度内没有荣誉记录",
+        return Section("荣誉", name="honours", empty=("所选年度内没有荣誉记录",
                                     "请在“数据上传”页上传《荣誉》登记表，或调整左侧的队和月份（荣誉按年度统计）。"))
     before = get("honours", f.previous())
     teams_now = dict(zip(honours.honoured_teams["year"], honours.honoured_teams["teams"]))
@@ -509,7 +518,7 @@ def _honour_section(get: Getter, f: Filter, honours) -> Section:
                                              "各年度荣誉（按授予单位）", "荣誉数", x_title="年度")),
         Chart("获得集体荣誉的班组", charts.count_bars(honours.honoured_teams, "year", "teams", "获得集体荣誉的班组数",
                                               "班组数", natural=True)),
-    ))
+    ), name="honours")
 
 
 # The indicator pages in the dashboard's order (the deck follows it).

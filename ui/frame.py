@@ -1,0 +1,185 @@
+"""The page frame every page is drawn with: title and scope line, KPI cards, sections of a view,
+charts with a PNG download, tables with an Excel download, empty states, and the error guard."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib.labels import COLUMN_LABELS
+from lib.metrics.query import Filter
+from lib.present import charts, render
+from lib.present.exports import export_chart_png, export_table
+from lib.present.page_views import Chart, Kpi, PageView, Section, pct, scope_text
+from lib.store.database import Store
+from ui.data import get_store, metric
+from ui.filters import current_filter
+from ui.meeting import meeting_mode
+from ui.signin import full_names_shown, signed_in_user
+
+log = logging.getLogger("dangjian")
+ERROR_MESSAGE = "页面出现了意外问题，已记录。请刷新页面重试；如仍出现，请联系管理员。"
+
+
+def page_header(title: str, f: Filter, data_month: dt.date | None = None, note: str = "") -> None:
+    st.title(title)
+    st.caption(scope_text(f, data_month) + (f" · {note}" if note else ""))
+
+
+def percent_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy with the given share columns (0–1) as text, 17.2% (无数据 where there is no base)."""
+    out = frame.copy()
+    for col in columns:
+        out[col] = [pct(None if pd.isna(v) else float(v)) for v in out[col]]
+    return out
+
+
+def kpi(label: str, value, previous=None, help: str | None = None, lower_is_better: bool = False,
+        unit: str = "") -> None:
+    """A KPI card: a Ratio shows its percentage with n/N under it; delta against the previous period."""
+    text = Kpi(label, value, previous, help, lower_is_better, unit).text()
+    st.metric(label, text.shown, text.delta, help=help, border=True,
+              delta_color="off" if text.flat else ("inverse" if lower_is_better else "normal"),
+              delta_arrow="off" if text.flat else "auto")
+    if text.caption:
+        st.caption(text.caption)
+
+
+def kpi_row(cards: list[dict | Kpi]) -> None:
+    for col, card in zip(st.columns(len(cards)), cards):
+        with col:
+            kpi(**(card if isinstance(card, dict) else vars(card)))
+
+
+def show_view(view: PageView, f: Filter) -> None:
+    """A page's header, then its sections; a page with nothing to show explains what to upload and stops."""
+    page_header(view.title, f, view.scope_month, view.note)
+    if view.empty:
+        empty_state(*view.empty)
+        st.stop()
+
+
+def show_page(make_view) -> Filter:
+    """The common page: its view for the current filter, header (or empty state), every section;
+    returns the filter for the page's own tables."""
+    f = current_filter()
+    view = make_view(metric, f)
+    show_view(view, f)
+    for section in view.sections:
+        show_section(section)
+    return f
+
+
+def show_section(section: Section, heading: bool = True) -> None:
+    """Heading, caption, data notice, KPI cards, then the charts: wide ones alone, the others two a row."""
+    if heading and section.heading:
+        st.markdown(f"##### {section.heading}")
+    if section.empty:
+        empty_state(*section.empty)
+        return
+    if section.caption:
+        st.caption(section.caption)
+    if section.notice:
+        st.warning(section.notice, icon=":material/warning:")
+    if section.kpis:
+        kpi_row(list(section.kpis))
+    pending: list[Chart] = []
+    for item in section.charts:
+        if item.wide:
+            _chart_row(pending)
+            pending = []
+            _chart_row([item])
+        else:
+            pending.append(item)
+            if len(pending) == 2:
+                _chart_row(pending)
+                pending = []
+    _chart_row(pending)
+
+
+def _chart_row(items: list[Chart]) -> None:
+    if len(items) == 1 and items[0].wide:
+        show_chart(items[0])
+    elif items:
+        for col, item in zip(st.columns(2), items):
+            with col:
+                show_chart(item)
+
+
+def show_chart(item: Chart) -> None:
+    chart(item.figure, item.name, wide=item.wide)
+    if item.caption:
+        st.caption(item.caption)
+
+
+def chart(fig, name: str, key: str | None = None, wide: bool = False) -> None:
+    """A Plotly chart, and under it a PNG of it rendered on the server (built only when clicked)."""
+    if meeting_mode():  # larger text for the projector
+        fig.update_layout(font_size=19, title_font_size=22)
+    st.plotly_chart(fig, config=charts.chart_config(name), key=key, theme=None)
+    if meeting_mode() or render.problem():  # no browser on the server: the chart toolbar's PNG remains
+        return
+    user, store = signed_in_user(), get_store()[0]
+    detail = scope_text(current_filter()) if "filter" in st.session_state else ""
+    picture = go.Figure(fig)  # the figure as it is now, not as a later rerun may change it
+    st.download_button("下载图片", lambda: export_chart_png(store, user, picture, name, detail, wide),
+                       file_name=f"{name}.png", mime="image/png", key=f"png-{key or name}",
+                       icon=":material/image:", type="tertiary", on_click="ignore")
+
+
+def labelled(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """English field names → the Chinese headers users read (COLUMN_LABELS, or the given ones)."""
+    names = {**COLUMN_LABELS, **(columns or {})}
+    keep = [c for c in frame.columns if c in names] if columns is None else list(columns)
+    out = frame[keep].rename(columns=names)
+    for col in out.columns:
+        if out[col].dtype == bool:
+            out[col] = out[col].map({True: "是", False: "否"})
+    return out
+
+
+def table(frame: pd.DataFrame, file_name: str, columns: dict[str, str] | None = None,
+          empty: str = "没有符合条件的记录", key: str | None = None) -> None:
+    """A detail table with a .xlsx download of what is shown (names masked unless allowed)."""
+    if frame.empty:
+        st.caption(empty)
+        return
+    shown = labelled(frame, columns)
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")  # missing values: empty, not "None"
+    excel_download("下载 Excel", {file_name: shown}, file_name, key=key or f"download-{file_name}")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def excel_download(label: str, frames: dict[str, pd.DataFrame], file_name: str, key: str,
+                   what: str | None = None, detail: str | None = None, store: Store | None = None) -> None:
+    """A download button for tables, through lib.present.exports.export_table: role check, masking, export log.
+
+    The workbook is built (and the download logged) only when someone clicks, not on every rerun;
+    everything the callable needs is taken now, since it runs outside this script run.
+    """
+    user, meeting, full = signed_in_user(), meeting_mode(), full_names_shown()
+    target = store or get_store()[0]
+    if detail is None:
+        detail = scope_text(current_filter()) if "filter" in st.session_state else ""
+    what = what or f"表格：{file_name}"
+    st.download_button(label, lambda: export_table(target, user, frames, what, detail, meeting, full),
+                       file_name=f"{file_name}.xlsx", mime=XLSX_MIME, key=key, icon=":material/download:",
+                       on_click="ignore")
+
+
+def empty_state(what: str, upload_hint: str) -> None:
+    st.info(f"{what}。{upload_hint}", icon=":material/info:")
+
+
+def run_page(page) -> None:
+    """Run the chosen page; an unexpected error shows a short Chinese message and is logged."""
+    try:
+        page.run()
+    except Exception:  # noqa: BLE001 — st.stop/st.rerun are BaseException and pass through
+        log.exception("page %s failed", getattr(page, "title", page))
+        st.error(ERROR_MESSAGE, icon=":material/error:")
