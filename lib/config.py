@@ -20,8 +20,12 @@ def demo_db_path() -> Path:
     return default_db_path().with_name("demo.duckdb")
 
 
-# Refuse before parsing: an upload larger than this is not a monthly workbook.
-MAX_FILE_BYTES = 50 * 1024 * 1024
+# The one upload limit. An upload larger than this is not a monthly workbook: the reader refuses it
+# before parsing (MAX_FILE_BYTES), and Streamlit's uploader refuses it before it arrives
+# (server.maxUploadSize, in MiB: serve.py passes this value; .streamlit/config.toml, which
+# `streamlit run` and AppTest read, holds the same number, and a test keeps the two equal).
+MAX_UPLOAD_MB = 20
+MAX_FILE_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 # Zip (xlsx) limits, checked from the zip directory alone: total uncompressed size and
 # per-member compression ratio (real sheets compress ~10–30×; zip bombs ~1000×).
 MAX_UNZIPPED_BYTES = 600 * 1024 * 1024

@@ -1,9 +1,11 @@
 """数据上传: choose files → see what each would do (and what is wrong) → confirm → result.
 
 Uploads always go to the real database, never the demo one. Each file is checked on its own and
-imported on its own (all of it or nothing). Previews are kept per file content in the session, so
-the page's reruns neither re-read files nor import anything twice. Below: the blank template, the
-sheet documentation and the import log with undo.
+imported on its own (all of it or nothing). Each file is read and cleaned once: its parse is kept in
+the session with its preview, a change in the data only redoes the checks against the store, and
+confirm imports that parse (the importer redoes those checks in its transaction). Reruns never
+import anything twice. Below: the blank template, the sheet documentation and the import log with
+undo.
 
 What a user sees follows the role (查看: no upload; 填报: own 队; undo: 管理员), but the
 importer enforces it: this page only explains.
@@ -11,7 +13,6 @@ importer enforces it: this page only explains.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -23,11 +24,13 @@ import streamlit as st
 import ui
 from lib.access.auth import UPLOADER, PermissionDenied, User
 from lib.ingest.clean import clean_org
-from lib.store.logs import export_history
-from lib.store.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, UndoRefused, history, import_file,
-                          is_database_busy, preview, undo)
+from lib.store.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, import_preview, is_database_busy,
+                                parse_file, preview_parsed)
+from lib.store.logs import export_history, history
+from lib.store.undo import UndoRefused, undo
+from lib.store.upload import file_hash as hash_of, rejected_file
 from lib.ingest.parse import CONTEXT_LABELS, infer_context
-from lib.ingest.findings import ERROR, Finding, findings_frame
+from lib.ingest.findings import Finding, findings_frame
 from lib.ingest.sheet_docs import DOC_PATH
 from lib.store.units import known_units
 from lib.ingest.template import template_bytes
@@ -40,7 +43,7 @@ CONTEXT_ORDER = ("unit", "month", "quarter", "year")
 BUSY_MESSAGE = "数据库正被其他操作占用，请稍后再试"
 
 state = st.session_state
-state.setdefault("upload_previews", {})   # (hash, context json, data version, user) → FileResult
+state.setdefault("upload_previews", {})   # (hash, context json) → KeptPreview; only those the page shows
 state.setdefault("upload_done", {})       # (hash, context json) → FileResult of the import
 state.setdefault("upload_last", [])       # keys of upload_done from the last confirm, in order
 state.setdefault("upload_round", 0)       # bumped to empty the file uploader
@@ -71,25 +74,44 @@ def _context_json(context: dict[str, str]) -> str:
     return json.dumps(context, sort_keys=True, ensure_ascii=False)
 
 
-def _failed(name: str, message: str, hint: str = "") -> FileResult:
-    result = FileResult(file_name=name, status=REJECTED)
-    result.problems.append(Finding(ERROR, message, hint, name))
-    return result
+@dataclass
+class KeptPreview:
+    parsed: FileResult | None   # the file read and cleaned (None if that failed unexpectedly)
+    shown: FileResult           # its checks against the store for `version` and `user`
+    version: tuple
+    user: User
 
 
-def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], version: tuple,
-             user: User) -> FileResult:
-    """preview(), once per file content, context, data version and user (reruns reuse it)."""
-    key = (file_hash, _context_json(context), version, user)
-    cache = state.upload_previews
-    if key not in cache:
-        try:
-            cache[key] = preview(real, data, name, context or None, user=user)
-        except Exception as exc:  # noqa: BLE001 — the page must never fail on a file
-            log.exception("preview of %s failed", name)
-            cache[key] = _failed(name, BUSY_MESSAGE if is_database_busy(exc) else "检查这个文件时出现意外问题，已记录",
-                                 "请稍后重试；如仍出现，请联系管理员")
-    return cache[key]
+def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], version: tuple, user: User,
+             used: set) -> FileResult:
+    """The file's preview: parsed once per file content and context; when the data or the user
+    changes, only the checks against the store are redone. `used` collects the keys this run shows."""
+    key = (file_hash, _context_json(context))
+    used.add(key)
+    kept = state.upload_previews.get(key)
+    if kept is not None and (kept.version, kept.user) == (version, user):
+        return kept.shown
+    parsed = kept.parsed if kept is not None else None
+    try:
+        if parsed is None:
+            parsed = parse_file(data, name, context or None, known_hash=file_hash)
+        shown = preview_parsed(real, parsed, user)
+    except Exception as exc:  # noqa: BLE001 — the page must never fail on a file
+        log.exception("preview of %s failed", name)
+        shown = rejected_file(name, BUSY_MESSAGE if is_database_busy(exc) else "检查这个文件时出现意外问题，已记录",
+                              "请稍后重试；如仍出现，请联系管理员")
+    state.upload_previews[key] = KeptPreview(parsed, shown, version, user)
+    return shown
+
+
+def _keep_only(used: set, file_hashes: set) -> None:
+    """Bound what the session holds: a kept preview carries the file's parsed rows (a 20 MB workbook
+    parses to some 100 MB), so only the previews this run showed stay: at most two per file in the
+    uploader (as uploaded, and with the 队/月份 typed in for it now)."""
+    for key in [k for k in state.upload_previews if k not in used]:
+        del state.upload_previews[key]
+    for key in [k for k in state.upload_units if k not in file_hashes]:
+        del state.upload_units[key]
 
 
 def _known_units() -> list[str]:
@@ -257,6 +279,7 @@ def _upload_flow(user: User) -> None:
 
     uploads: list[Upload] = []
     duplicates: list[str] = []
+    used: set = set()
     if files:
         version = ui.data_version(real)
         # 填报 may only name their own 队 for a file that does not say which it is.
@@ -269,16 +292,13 @@ def _upload_flow(user: User) -> None:
             except Exception:  # noqa: BLE001
                 log.exception("reading upload %s failed", name)
                 data = b""
-            file_hash = hashlib.sha256(data).hexdigest()
+            file_hash = hash_of(data)  # the only hashing of the bytes: the importer is given it
             if file_hash in seen:
                 duplicates.append(f"{name}（与 {seen[file_hash]} 内容相同）")
                 continue
             seen[file_hash] = name
-            uploads.append(Upload(name, data, file_hash, {}, [], _preview(data, name, file_hash, {}, version, user)))
-        # Keep only what is still needed in the session.
-        wanted = {u.file_hash for u in uploads}
-        for key in [k for k in state.upload_previews if k[0] not in wanted or k[2] != version]:
-            del state.upload_previews[key]
+            uploads.append(Upload(name, data, file_hash, {}, [],
+                                  _preview(data, name, file_hash, {}, version, user, used)))
 
     if uploads:
         st.subheader("② 检查结果")
@@ -293,7 +313,8 @@ def _upload_flow(user: User) -> None:
                     offered = state.upload_units.setdefault(item.file_hash, units)
                     item.context = _context_inputs(item.file_hash, item.needed, offered)
                     if item.context:
-                        item.result = _preview(item.data, item.name, item.file_hash, item.context, version, user)
+                        item.result = _preview(item.data, item.name, item.file_hash, item.context, version, user,
+                                               used)
                 done = state.upload_done.get(item.key)
                 if done is not None:
                     _result_message(done)
@@ -302,6 +323,9 @@ def _upload_flow(user: User) -> None:
                     continue
                 _show_preview(item, i)
 
+    _keep_only(used, {u.file_hash for u in uploads})
+
+    if uploads:
         ready = [u for u in uploads if u.result.status == READY and u.key not in state.upload_done]
         blocked = [u for u in uploads if u.result.status == REJECTED and u.key not in state.upload_done]
         st.subheader("③ 确认导入")
@@ -325,16 +349,15 @@ def _upload_flow(user: User) -> None:
                     if item.key in state.upload_done:  # never twice, whatever reruns happen
                         continue
                     try:
-                        # The file is parsed again here (cheap): passing the preview's result would repeat
-                        # its checks against the database and log every 名册 warning twice.
-                        result = import_file(real, item.data, item.name, user, item.context or None)
+                        # The preview's parse: not read again; the checks against the store are redone.
+                        result = import_preview(real, item.result, item.data, user)
                     except PermissionDenied as denied:
-                        result = _failed(item.name, denied.message)
+                        result = rejected_file(item.name, denied.message)
                     except Exception as exc:  # noqa: BLE001
                         log.exception("import of %s failed", item.name)
-                        result = _failed(item.name, BUSY_MESSAGE if is_database_busy(exc)
-                                         else "导入这个文件时出现意外问题，数据库未做改动（已记录）",
-                                         "请稍后重试；如仍出现，请联系管理员")
+                        result = rejected_file(item.name, BUSY_MESSAGE if is_database_busy(exc)
+                                               else "导入这个文件时出现意外问题，数据库未做改动（已记录）",
+                                               "请稍后重试；如仍出现，请联系管理员")
                     state.upload_done[item.key] = result
                     last.append(item.key)
                     box.write(result.summary)
