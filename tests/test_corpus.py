@@ -28,7 +28,8 @@ from openpyxl import Workbook
 
 from lib.access.auth import ADMIN, User
 from lib.store.importer import IMPORTED, REJECTED, import_file
-from lib.ingest.read import FileRejected, sniff_format
+from lib.ingest.reader import FileRejected
+from lib.ingest.sniff import sniff_format
 from lib.ingest.sheets import SHEETS
 from lib.store.database import Store
 from tests.workbooks import ROSTER_HEADER, canonical_header, xlsx_bytes
@@ -428,8 +429,8 @@ def _refused_from_directory(result, store):
 
 
 reject("压缩炸弹（8 MB的零压到几KB）", _bomb, "文件解压后过大，疑似压缩炸弹，已拒绝", check=_refused_from_directory)
-reject("超过50 MB的文件", lambda: ("名册.xlsx", b"PK\x03\x04" + bytes(51 * 1024 * 1024)),
-       "文件过大（51.0 MB），超过 50.0 MB 的上限", "按队拆分")
+reject("超过20 MB的文件", lambda: ("名册.xlsx", b"PK\x03\x04" + bytes(21 * 1024 * 1024)),
+       "文件过大（21.0 MB），超过 20.0 MB 的上限", "按队拆分")  # the one upload limit: lib/config.py
 
 
 def _far_cell():

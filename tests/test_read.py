@@ -1,4 +1,4 @@
-"""lib/read.py: bytes → raw sheets, format sniffing and refusals.
+"""lib/ingest (sniff, guards, reader, csv_reader): bytes → raw sheets, format sniffing and refusals.
 
 Every file is built for real in tmp_path: xlsx with openpyxl, legacy .xls with a tiny BIFF8
 writer inside an OLE2 container (xlwt is not available), CSV in several encodings, and hostile
@@ -28,8 +28,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from lib import config  # noqa: E402
-from lib.ingest import read  # noqa: E402
-from lib.ingest.read import FileRejected, RawSheet, RawWorkbook, read_workbook, sniff_format  # noqa: E402
+from lib.ingest.guards import cell_area  # noqa: E402
+from lib.ingest.guards.ole import OLE_MAGIC  # noqa: E402
+from lib.ingest.ooxml import verify_member  # noqa: E402
+from lib.ingest.raw import RawSheet, RawWorkbook  # noqa: E402
+from lib.ingest.reader import FileRejected, read_workbook  # noqa: E402
+from lib.ingest.sheet_xml_scan import SheetScan  # noqa: E402
+from lib.ingest.sniff import sniff_format  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +130,7 @@ def ole_file(streams: dict[str, bytes], mini: bool = False) -> bytes:
         entries.append(entry(name, 2, right=i + 2 if i + 1 < len(items) else _NOSTREAM, start=start, size=len(body)))
     entries += [entry("", 0)] * (n_dir * 4 - len(entries))
     difat = list(range(n_fat)) + [_FREESECT] * (109 - n_fat)
-    header = (read.OLE_MAGIC + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+    header = (OLE_MAGIC + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
               + struct.pack("<9I", 0, n_fat, dir_start, 0, 4096, minifat_start, 1 if small else 0, _ENDOFCHAIN, 0)
               + struct.pack("<109I", *difat))
     assert len(header) == 512
@@ -379,9 +384,9 @@ def test_tall_narrow_sheet_measures_columns_exactly(tmp_path, monkeypatch):
         for c in range(1, 4):
             wb.active.cell(r, c, r * c)
     data = save_xlsx(tmp_path, wb)
-    monkeypatch.setattr(read, "MAX_SHEET_CELLS", 50)   # 10 rows × 26 > 50, but 10 × 3 = 30
+    monkeypatch.setattr(cell_area, "MAX_SHEET_CELLS", 50)   # 10 rows × 26 > 50, but 10 × 3 = 30
     assert len(read_workbook(data).sheets[0].rows) == 10
-    monkeypatch.setattr(read, "MAX_SHEET_CELLS", 29)
+    monkeypatch.setattr(cell_area, "MAX_SHEET_CELLS", 29)
     assert "范围过大" in rejected(data).message
 
 
@@ -455,7 +460,7 @@ def test_corrupt_ole_is_reported_as_corrupt():
     broken[1536:1536 + 64] = b"\xff" * 64                 # smash the start of the Workbook stream
     err = rejected(bytes(broken), "a.xls")
     assert err.message == "文件已损坏或不完整" and err.hint
-    err = rejected(read.OLE_MAGIC + bytes(600), "a.xls")
+    err = rejected(OLE_MAGIC + bytes(600), "a.xls")
     assert err.message == "文件已损坏或不完整"
 
 
@@ -769,8 +774,9 @@ def test_100k_rows_are_read_fast(tmp_path):
     info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
 
     t0 = time.perf_counter()
-    scan = read._SheetScan()
-    read._verify_member(data, info, sink=scan)
+    scan = SheetScan()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        verify_member(zf, info, sink=scan)
     t_scan = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -19,7 +19,7 @@ import pandas as pd
 from lib.ingest import clean
 from lib.config import HEADER_SEARCH_ROWS
 from lib.ingest.findings import ERROR, WARNING, Finding, shown_value
-from lib.ingest.read import RawSheet
+from lib.ingest.raw import RawSheet
 from lib.ingest.sheets import HINT_WORDS, IGNORED_HEADERS, SHEETS, TOTAL_WORDS, Column, SheetType
 
 # How many problems of one kind (column × message) a sheet reports row by row before summarising.

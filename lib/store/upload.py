@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.ingest.findings import ERROR, WARNING, Finding
 from lib.ingest.parse import DROP_REASONS, ParsedSheet, parse_sheet
-from lib.ingest.read import FileRejected, read_workbook
+from lib.ingest.reader import FileRejected, read_workbook
 from lib.ingest.sheets import SHEETS, SHEETS_BY_KEY, SheetType
 from lib.store.replace_scope import scope_summary
 

@@ -1,0 +1,75 @@
+"""CSV and Excel's "Unicode text": decoding, telling delimited text from prose, reading rows.
+
+Every value stays a string (or None for an empty field); the cleaners decide what it means.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+
+from lib.ingest.raw import RawSheet, RawWorkbook
+from lib.ingest.rejections import HINT_RESAVE_XLSX, FileRejected
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_DELIMITERS = ",\t;"
+
+
+def decode_text(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for UTF-8 (with or without BOM), UTF-16 with BOM or GB18030; None for
+    bytes that are not text (undecodable, or holding control characters)."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ("utf-8-sig",)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ("utf-16",)  # Excel's "Unicode text" export
+    else:
+        candidates = ("utf-8", "gb18030")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding, errors="strict")
+        except UnicodeDecodeError:
+            continue
+        if _CONTROL.search(text):
+            return None
+        return text, encoding
+    return None
+
+
+def looks_delimited(text: str) -> bool:
+    lines = [ln for ln in text[:65536].splitlines()[:50] if ln.strip()]
+    return any(d in ln for ln in lines for d in _DELIMITERS)
+
+
+def _file_stem(filename: str) -> str:
+    base = re.split(r"[\\/]", filename or "")[-1].strip()
+    stem = base.rsplit(".", 1)[0].strip() if "." in base else base
+    return stem or "Sheet1"
+
+
+def read_csv(text: str, encoding: str, filename: str) -> RawWorkbook:
+    """One sheet named after the file, rows as the csv module splits them."""
+    sample = text[:65536]
+    if len(text) > len(sample) and "\n" in sample:
+        sample = sample[:sample.rindex("\n")]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
+        if dialect.delimiter not in _DELIMITERS:
+            raise csv.Error
+    except csv.Error:
+        # e.g. a title line without delimiters above the header: take the delimiter most lines have
+        lines = sample.splitlines()[:50]
+        delimiter = max(_DELIMITERS, key=lambda d: sum(d in ln for ln in lines))
+        dialect = type("Fallback", (csv.excel,), {"delimiter": delimiter})
+    try:
+        rows = [[cell if cell != "" else None for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error:
+        raise FileRejected("CSV文件格式有误，无法读取", hint=HINT_RESAVE_XLSX) from None
+    for row in rows:
+        while row and row[-1] is None:
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return RawWorkbook(format="csv", sheets=[RawSheet(name=_file_stem(filename), rows=rows)],
+                       encoding=encoding)
