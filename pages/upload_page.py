@@ -49,6 +49,7 @@ state.setdefault("upload_last", [])       # keys of upload_done from the last co
 state.setdefault("upload_round", 0)       # bumped to empty the file uploader
 state.setdefault("upload_flash", None)    # (kind, message) shown once after a rerun
 state.setdefault("upload_units", {})      # file hash → the 队 offered for it (fixed, so its input stays put)
+state.setdefault("upload_hashes", {})     # the uploader's file id → the hash of its bytes (hashed once)
 
 real = ui.real_store()
 _, showing_demo = ui.get_store()
@@ -104,7 +105,18 @@ def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], ve
     return shown
 
 
-def _keep_only(used: set, file_hashes: set) -> None:
+def _hash_once(file, data: bytes) -> str:
+    """The hash of an uploaded file's bytes, computed once per upload (reruns look it up); the
+    importer is given it rather than hashing again."""
+    file_id = getattr(file, "file_id", None)
+    if file_id is None:
+        return hash_of(data)
+    if file_id not in state.upload_hashes:
+        state.upload_hashes[file_id] = hash_of(data)
+    return state.upload_hashes[file_id]
+
+
+def _keep_only(used: set, file_hashes: set, file_ids: set) -> None:
     """Bound what the session holds: a kept preview carries the file's parsed rows (a 20 MB workbook
     parses to some 100 MB), so only the previews this run showed stay: at most two per file in the
     uploader (as uploaded, and with the 队/月份 typed in for it now)."""
@@ -112,6 +124,8 @@ def _keep_only(used: set, file_hashes: set) -> None:
         del state.upload_previews[key]
     for key in [k for k in state.upload_units if k not in file_hashes]:
         del state.upload_units[key]
+    for key in [k for k in state.upload_hashes if k not in file_ids]:
+        del state.upload_hashes[key]
 
 
 def _known_units() -> list[str]:
@@ -292,7 +306,7 @@ def _upload_flow(user: User) -> None:
             except Exception:  # noqa: BLE001
                 log.exception("reading upload %s failed", name)
                 data = b""
-            file_hash = hash_of(data)  # the only hashing of the bytes: the importer is given it
+            file_hash = _hash_once(f, data)
             if file_hash in seen:
                 duplicates.append(f"{name}（与 {seen[file_hash]} 内容相同）")
                 continue
@@ -323,7 +337,7 @@ def _upload_flow(user: User) -> None:
                     continue
                 _show_preview(item, i)
 
-    _keep_only(used, {u.file_hash for u in uploads})
+    _keep_only(used, {u.file_hash for u in uploads}, {getattr(f, "file_id", None) for f in files or []})
 
     if uploads:
         ready = [u for u in uploads if u.result.status == READY and u.key not in state.upload_done]
@@ -374,6 +388,7 @@ def _upload_flow(user: User) -> None:
                 state.upload_previews.clear()
                 state.upload_done.clear()   # the import log (UNCHANGED) guards from here on
                 state.upload_units.clear()
+                state.upload_hashes.clear()
                 state.upload_last = []
                 st.rerun()
 
