@@ -1,11 +1,14 @@
 """Import benchmark: our whole import against merely reading with pandas + openpyxl.
 
-    python -m benchmarks.import_bench [--rows 100000] [--peak-rows 300000]
+    python -m benchmarks.import_bench [--rows 100000] [--peak-rows 300000] [--confirm-rows 10000]
 
 Prints (a) seconds for `pandas.read_excel(engine="openpyxl")` to read a generated 人员名册,
 (b) seconds for our whole import of it (read, clean, validate, commit) and b/a (goal ≤ 0.25),
-then the peak memory of a separate process importing a larger sheet (goal ≤ 600 MiB).
-Both sides run in the same process on the same file, so machine noise hits them alike.
+then the upload page's two steps for a smaller file: preview (read, clean, check against the
+store) and confirm (import the preview's parse: checks again, commit), with the number of times
+confirm called the reader (0: the file is read once), then the peak memory of a separate process
+importing a larger sheet (goal ≤ 600 MiB). Both sides of b/a run in the same process on the same
+file, so machine noise hits them alike.
 """
 from __future__ import annotations
 
@@ -71,6 +74,49 @@ def time_our_import(path: Path, db: Path) -> tuple[float, int]:
     return elapsed, rows
 
 
+def time_preview_and_confirm(path: Path, db: Path) -> tuple[float, float, int, float]:
+    """Seconds for preview, for confirm (import_preview), the reader calls during confirm, and for
+    comparison a whole import_file of the same file, which reads it again (as confirm once did)."""
+    import lib.store.upload as upload
+    from lib.access.auth import cli_user
+    from lib.store.database import Store
+    from lib.store.importer import IMPORTED, READY, import_file, import_preview, preview
+
+    user = cli_user("benchmark")
+    data = path.read_bytes()
+    reads = [0]
+    reader = upload.read_workbook
+
+    def counted(*args, **kwargs):
+        reads[0] += 1
+        return reader(*args, **kwargs)
+
+    upload.read_workbook = counted
+    try:
+        store = Store(db)
+        started = time.perf_counter()
+        previewed = preview(store, data, path.name, user=user)
+        preview_s = time.perf_counter() - started
+        if previewed.status != READY:
+            raise SystemExit(f"preview failed: {previewed.errors[:3]}")
+        reads[0] = 0
+        started = time.perf_counter()
+        result = import_preview(store, previewed, data, user)
+        confirm_s = time.perf_counter() - started
+        confirm_reads = reads[0]
+        if result.status != IMPORTED:
+            raise SystemExit(f"confirm failed: {result.errors[:3]}")
+        store.close()
+        again = Store(db.with_name("again.duckdb"))
+        started = time.perf_counter()
+        import_file(again, data, path.name, user)
+        whole_s = time.perf_counter() - started
+        again.close()
+    finally:
+        upload.read_workbook = reader
+    return preview_s, confirm_s, confirm_reads, whole_s
+
+
 def peak_memory_mib(path: Path, db: Path) -> float:
     """Peak RSS of a fresh process that imports the file (imports of pandas/duckdb included)."""
     code = ("import sys, resource; from pathlib import Path; from lib.store.database import Store; "
@@ -84,9 +130,10 @@ def peak_memory_mib(path: Path, db: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--peak-rows", type=int, default=300_000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="rows of the roster for b/a")
+    parser.add_argument("--peak-rows", type=int, default=300_000, help="rows for the peak memory (0: skip)")
+    parser.add_argument("--confirm-rows", type=int, default=10_000, help="rows for preview + confirm (0: skip)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -99,6 +146,13 @@ def main() -> None:
         print(f"(a) pandas.read_excel(engine='openpyxl'), read only : {a:6.2f} s")
         print(f"(b) our import: read, clean, validate, commit      : {b:6.2f} s  ({rows:,} rows)")
         print(f"b/a = {b / a:.3f}   (goal <= 0.25)")
+        if args.confirm_rows:
+            upload = write_roster(tmp / "upload.xlsx", args.confirm_rows, seed=3)
+            preview_s, confirm_s, reads, whole_s = time_preview_and_confirm(upload, tmp / "confirm.duckdb")
+            print(f"upload page, {args.confirm_rows:,} rows: preview (read, clean, check) {preview_s:6.2f} s, "
+                  f"confirm (import the preview) {confirm_s:6.2f} s")
+            print(f"    reader calls during confirm: {reads} (the file is not read again); "
+                  f"a whole import that reads it again: {whole_s:.2f} s")
         if args.peak_rows:
             big = write_roster(tmp / "big.xlsx", args.peak_rows, seed=2)
             peak = peak_memory_mib(big, tmp / "peak.duckdb")
