@@ -6,7 +6,7 @@
 The databases, in a temporary folder (or DIR with --keep, reused from there when present):
 
 - demo scale: `demo_home/demo.duckdb`, copied from --demo PATH (e.g. /tmp/demo_home/demo.duckdb; the
-  original is never opened for writing) or built with demo.dataset (~1.5 min), with DANGJIAN_DB pointing
+  original is never opened for writing) or built with demo.build (~1.5 min), with DANGJIAN_DB pointing
   at `demo_home/dangjian.duckdb`, which does not exist (removed before each phase), so the app shows
   the demo exactly as on a fresh install;
 - group scale: `group_home/dangjian.duckdb` from demo.group_scale (generated in DuckDB, ~15–60 s),
@@ -254,7 +254,7 @@ def prepare_demo(folder: Path, source: Path | None) -> Path:
     elif target.exists():
         print(f"demo:  reusing {target}")
     else:
-        from demo.dataset import build_demo_database
+        from demo.build import build_demo_database
 
         print("demo:  building through the importer (~1.5 minutes)…", flush=True)
         t0 = time.perf_counter()

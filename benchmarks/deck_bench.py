@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     if render.problem():
         raise SystemExit(render.problem())
     if not args.demo.exists():
-        from demo.dataset import build_demo_database
+        from demo.build import build_demo_database
 
         print(f"building the demo database at {args.demo} …")
         build_demo_database(args.demo)

@@ -2,7 +2,7 @@
 
     python -m benchmarks.metrics_bench [--keep DIR] [--reps 5]
 
-Builds the demo database (demo.dataset, through the importer: 1–2 minutes) and a group-scale one
+Builds the demo database (demo.build, through the importer: 1–2 minutes) and a group-scale one
 (demo.group_scale, generated straight into DuckDB: ~15 s) in a temporary folder, or reuses
 them from DIR with --keep (building whatever is missing there). Then, with the default filter
 (the latest 12 months loaded):
@@ -71,7 +71,7 @@ def demo_db(folder: Path) -> Path:
     if path.exists() and _meta(path, "schema_version"):
         print(f"demo:  reusing {path}")
         return path
-    from demo.dataset import build_demo_database
+    from demo.build import build_demo_database
 
     print("demo:  building through the importer (1–2 minutes)…", flush=True)
     started = time.perf_counter()

@@ -27,14 +27,14 @@ def store(tmp_path):
 
 ROOT = Path(__file__).resolve().parent.parent
 # The determinism check's second, independent write: another process, another hash seed.
-WRITE_AGAIN = ("import sys; from pathlib import Path; from demo.dataset import write_demo_workbooks; "
+WRITE_AGAIN = ("import sys; from pathlib import Path; from demo.workbooks import write_demo_workbooks; "
                "print('\\n'.join(p.name for p in write_demo_workbooks(Path(sys.argv[1]))))")
 
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory):
     """The demo data set, built once per test session through the real import path."""
-    from demo.dataset import build_demo_database
+    from demo.build import build_demo_database
 
     folder = tmp_path_factory.mktemp("demo")
     again = tmp_path_factory.mktemp("demo_again")

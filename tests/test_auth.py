@@ -255,7 +255,7 @@ def test_backup_restore_and_demo_reset_need_an_admin(store, tmp_path):
     restore(store, copy, ADMIN_USER)
     assert fingerprint(store)["roster"][0] == 5
 
-    from demo.dataset import rebuild_demo
+    from demo.build import rebuild_demo
 
     with pytest.raises(PermissionDenied, match="只有管理员可以重置演示数据"):
         rebuild_demo(VIEWER_USER, tmp_path / "demo.duckdb")

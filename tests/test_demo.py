@@ -13,8 +13,9 @@ import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
-from demo import dataset as demo
-from demo.dataset import build_demo_database, write_demo_workbooks
+from demo import story, workbooks
+from demo.build import build_demo_database
+from demo.workbooks import write_demo_workbooks
 
 PARTY = "('中共党员', '中共预备党员')"
 END = "DATE '2023-12-31'"
@@ -113,17 +114,18 @@ def test_deterministic_workbooks(built):
 
 def test_write_demo_workbooks_returns_paths_in_the_folder(tmp_path, monkeypatch):
     # Cheap check of the API shape on a small slice (the full write is compared above).
-    specs = demo.demo_specs()
-    monkeypatch.setattr(demo, "demo_specs", lambda: specs[:3] + specs[-2:])
+    specs = workbooks.demo_specs()
+    monkeypatch.setattr(workbooks, "demo_specs", lambda: specs[:3] + specs[-2:])
     paths = write_demo_workbooks(tmp_path / "new" / "folder")
     assert [p.parent for p in paths] == [tmp_path / "new" / "folder"] * 5
     assert all(p.is_file() for p in paths) and [p.name for p in paths] == [s.name for s in specs[:3] + specs[-2:]]
 
 
 def test_no_current_date_in_the_generator():
-    source = Path(demo.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"\b(today|now|utcnow)\(", source)
-    assert "random.Random(SEED)" in source and demo.SEED == 2020
+    package = Path(story.__file__).parent
+    for module in package.glob("*.py"):
+        assert not re.search(r"\b(today|now|utcnow)\(", module.read_text(encoding="utf-8")), module.name
+    assert "random.Random(SEED)" in (package / "mine.py").read_text(encoding="utf-8") and story.SEED == 2020
 
 
 def test_building_again_replaces_the_database(built, tmp_path):
