@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from lib.ingest.parse import HEADER_INDEX, normalize_header
+from lib.ingest.recognise import HEADER_INDEX, normalize_header
 from lib.ingest.sheet_docs import DOC_PATH, render_sheet_docs
 from lib.ingest.sheets import SHEETS, SQL_TYPES
 from lib.store.database import data_columns

@@ -1,62 +1,35 @@
 """Raw sheets → recognised, cleaned tables, with every problem as a row.
 
-Steps for one sheet: fill merged cells, find the header row and the sheet type, take 队 and
-月份/季度 from the lines above the header or the file name when the sheet has no such column,
-drop rows that carry no data (hints, totals, notes, blanks), clean each column once per
-distinct value, then check rows against each other. Nothing here touches the database.
+Steps for one sheet: fill merged cells, find the header row and the sheet type (recognise),
+take 队 and 月份/季度 from the lines above the header or the file name when the sheet has no such
+column (context), drop rows that carry no data (recognise), clean each column once per distinct
+value (clean), then check rows against each other. Nothing here touches the database.
 """
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
-from pathlib import PurePath
+from functools import partial
 
 import pandas as pd
 
 from lib.ingest import clean
-from lib.config import HEADER_SEARCH_ROWS
+from lib.ingest.context import CONTEXT_LABELS, infer_context
 from lib.ingest.findings import ERROR, WARNING, Finding, shown_value
 from lib.ingest.raw import RawSheet
-from lib.ingest.sheets import HINT_WORDS, IGNORED_HEADERS, SHEETS, TOTAL_WORDS, Column, SheetType
+from lib.ingest.recognise import (
+    IGNORED, HeaderMatch, fill_merged, find_header, is_blank_row, is_hint_row, is_notes_row, is_total_row,
+    normalize_header,
+)
+from lib.ingest.sheets import Column, SheetType
+
+__all__ = ["CONTEXT_LABELS", "DROP_REASONS", "ParsedSheet", "infer_context", "parse_sheet"]
 
 # How many problems of one kind (column × message) a sheet reports row by row before summarising.
 MAX_PROBLEMS_PER_KIND = 200
 
 DROP_REASONS = {"blank": "空行", "hint": "填写说明行", "total": "合计行", "notes": "表尾说明", "duplicate": "重复行"}
-CONTEXT_LABELS = {"unit": "队", "month": "月份", "quarter": "季度", "year": "年度"}
 
-_PAREN = re.compile(r"[(（【\[［<《〔][^)）】\]］>》〕]*[)）】\]］>》〕]")
-_SPACES = re.compile(r"\s+")
-
-
-def normalize_header(raw) -> str:
-    """`政治面貌（中共党员/群众） ` and `政治面貌` are the same header."""
-    if raw is None:
-        return ""
-    return _normalize_header_text(raw if isinstance(raw, str) else str(raw))
-
-
-@lru_cache(maxsize=8192)  # the same few headers are looked up for every type and candidate row
-def _normalize_header_text(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw)
-    text = _PAREN.sub("", text)
-    text = _SPACES.sub("", text)
-    return text.strip("*:：")
-
-
-def _header_index(sheet: SheetType) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for col in sheet.columns:
-        for header in col.headers:
-            index.setdefault(normalize_header(header), col.field)
-    return index
-
-
-HEADER_INDEX = {s.key: _header_index(s) for s in SHEETS}
-IGNORED = {normalize_header(h) for h in IGNORED_HEADERS}
 
 CLEANERS = {
     "text": clean.clean_text, "org": clean.clean_org, "org_list": clean.clean_org_list,
@@ -98,220 +71,6 @@ class ParsedSheet:
         return sum(self.dropped.values())
 
 
-# ---------------------------------------------------------------- context (队, 月份 …)
-
-# The day a form was filled in (填报日期：2024年7月2日, or a bare 日期：…) is not the data's month.
-_FILL_DATE_NOISE = re.compile(r"(?:(?:填报|填表|制表|报送|上报|打印)(?:日期|时间)|(?<!\S)日期)"
-                              r"\s*[:：]?\s*[\d\-./年月日\s:]*")
-# 填报单位：综采队 / 填报单位（盖章）：综采队（公章）
-_LABELLED_UNIT = re.compile(r"(?:填报单位|单位名称|所在单位|单位|队别|所在队|部门)\s*(?:[(（][^)）]*[)）])?\s*[:：]\s*"
-                            r"([^\s,，;；:：()（）]+)")
-_UNIT_SUFFIX = ("队", "机关", "部", "科", "室", "中心", "车间", "工区", "厂", "站", "所")
-_QUARTER_TEXT = re.compile(r"(\d{4})\s*(?:年\s*第?\s*([一二三四1-4])\s*季度?|\s*[-_ ]?\s*[Qq]\s*([1-4]))")
-_MONTH_TEXT = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月|[-_./](\d{1,2})(?!\d))"
-                         r"|(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(?!\d)")  # … or 202406
-_YEAR_TEXT = re.compile(r"(\d{4})\s*年")
-_DATE_LIKE = re.compile(r"\d{4}\s*[年\-_./]?\s*(?:第?[一二三四1-4]季度|[Qq][1-4]|\d{1,2}\s*月?份?|度)?|\d{1,2}\s*月份?")
-_CN_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
-_TYPE_WORDS = sorted({w for s in SHEETS for w in (s.label, *s.name_keywords)} |
-                     {"统计表", "登记表", "汇总表", "情况表", "明细表", "一览表", "台账", "台帐", "统计", "汇总",
-                      "情况", "明细", "登记", "报表", "表"}, key=len, reverse=True)
-
-
-def _unit_from_text(text: str) -> str | None:
-    labelled = _LABELLED_UNIT.search(text)
-    if labelled:
-        value = clean.clean_org(labelled.group(1)).value
-        if value:
-            return value
-    stripped = _DATE_LIKE.sub(" ", text)
-    for word in _TYPE_WORDS:
-        stripped = stripped.replace(word, " ")
-    for token in re.split(r"[\s_\-—·、,，.()（）]+", stripped):
-        token = clean.clean_org(token).value
-        if token and not token.isdigit() and token.endswith(_UNIT_SUFFIX) and token not in _UNIT_SUFFIX \
-                and len(token) <= 12:
-            return token
-    return None
-
-
-def _period_from_text(text: str, kind: str) -> str | None:
-    text = _FILL_DATE_NOISE.sub(" ", unicodedata.normalize("NFKC", text))
-    if kind == "quarter":
-        found = _QUARTER_TEXT.search(text)
-        if found:
-            q = found.group(2) or found.group(3)
-            return f"{found.group(1)}Q{_CN_QUARTER.get(q, q)}"
-    elif kind == "month":
-        found = _MONTH_TEXT.search(text)
-        if found:
-            month = int(found.group(2) or found.group(3) or found.group(5))
-            if 1 <= month <= 12:
-                return f"{found.group(1) or found.group(4)}-{month:02d}"
-    elif kind == "year":
-        found = _YEAR_TEXT.search(text) or re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)
-        if found:
-            return found.group(1)
-    return None
-
-
-def infer_context(lines_above: list[str], sheet_name: str, filename: str) -> dict[str, str]:
-    """队 and period from the title lines, then the sheet name, then the file name."""
-    sources = ["\n".join(lines_above), sheet_name, PurePath(filename).stem]
-    context: dict[str, str] = {}
-    for kind in ("unit", "month", "quarter", "year"):
-        for text in sources:
-            value = _unit_from_text(text) if kind == "unit" else _period_from_text(text, kind)
-            if value:
-                context[kind] = value
-                break
-    return context
-
-
-# ---------------------------------------------------------------- header and type
-
-def _fill_merged(raw: RawSheet) -> list[list]:
-    rows = raw.rows
-    for r0, c0, r1, c1 in raw.merged:
-        if r0 >= len(rows):
-            continue
-        top = rows[r0]
-        value = top[c0] if c0 < len(top) else None
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            row = rows[r]
-            if len(row) <= c1:
-                row.extend([None] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
-                if r != r0 or c != c0:
-                    row[c] = value
-    return rows
-
-
-@dataclass
-class _HeaderMatch:
-    sheet: SheetType
-    row: int
-    columns: dict[int, str]                  # column index → field
-    missing: list[Column]                    # required columns not found
-    duplicates: list[tuple[int, str]]
-
-    @property
-    def missing_blocking(self) -> list[Column]:
-        """Missing required columns that no title or file name can supply."""
-        return [c for c in self.missing if not c.context]
-
-    def rank(self, preferred: bool):
-        required = len(self.sheet.required)
-        found = required - len(self.missing)
-        if self.missing_blocking:  # not usable: the closest type is the one explaining most headers
-            return (False, preferred, len(self.columns), found / required)
-        return (True, preferred, found / required, len(self.columns))
-
-
-def _match_header(sheet: SheetType, row_index: int, cells: list) -> _HeaderMatch:
-    index = HEADER_INDEX[sheet.key]
-    columns: dict[int, str] = {}
-    duplicates = []
-    for c, cell in enumerate(cells):
-        f = index.get(normalize_header(cell))
-        if f is None:
-            continue
-        if f in columns.values():
-            duplicates.append((c, f))
-        else:
-            columns[c] = f
-    found = set(columns.values())
-    missing = [col for col in sheet.required if col.field not in found]
-    return _HeaderMatch(sheet, row_index, columns, missing, duplicates)
-
-
-def _preferred_types(*names: str) -> set[str]:
-    preferred = set()
-    for name in names:
-        norm = normalize_header(name)
-        for sheet in SHEETS:
-            if any(k in norm for k in sheet.name_keywords):
-                preferred.add(sheet.key)
-        if preferred:
-            return preferred
-    return preferred
-
-
-def find_header(rows: list[list], sheet_name: str, filename: str) -> _HeaderMatch | None:
-    preferred = _preferred_types(sheet_name, PurePath(filename).stem)
-    best: dict[bool, tuple] = {}  # usable? → (rank, match)
-    for r, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if sum(cell is not None and str(cell).strip() != "" for cell in cells) < 2:
-            continue
-        for sheet in SHEETS:
-            match = _match_header(sheet, r, cells)
-            if not match.columns:
-                continue
-            rank = match.rank(sheet.key in preferred)
-            if rank[0] not in best or rank > best[rank[0]][0]:
-                best[rank[0]] = (rank, match)
-    usable, closest = best.get(True), best.get(False)
-    if usable is None:
-        return closest and closest[1]
-    # A type that needs only a 班组 column (and 队/月份 from the title) must not capture a sheet
-    # whose headers are explained better by a type that lacks a few required columns.
-    (_, closest_preferred, *_), closest_match = closest or ((None, False), None)
-    (_, usable_preferred, *_), usable_match = usable
-    if closest_match is not None and len(closest_match.columns) > len(usable_match.columns) \
-            and (closest_preferred or not usable_preferred):
-        return closest_match
-    return usable_match
-
-
-# ---------------------------------------------------------------- rows that carry no data
-
-def _text(value) -> str:
-    return "" if value is None else _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
-
-
-def _is_blank_row(row: list) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
-
-
-def _first_cells(row: list, n: int = 3) -> list[str]:
-    """The first n non-empty cells as normalised text (numbers and dates as '#': never words)."""
-    found = []
-    for v in row:
-        if v is None:
-            continue
-        if isinstance(v, str):
-            if not v.strip():
-                continue
-            found.append(_text(v))
-        else:
-            found.append("#")
-        if len(found) == n:
-            break
-    return found
-
-
-def _is_total_row(row: list) -> bool:
-    return any(t.startswith(TOTAL_WORDS) for t in _first_cells(row))
-
-
-_NOTES_START = ("注意事项", "填表说明", "说明:", "说明：", "注:", "注：", "备注:", "备注：", "填报说明", "附注",
-                # the signature footer under a form: 填表人：张三  审核人：李四
-                "填表人", "填报人", "制表人", "审核人")
-# Cells are compared after NFKC (例： becomes 例:), so the words are too.
-_HINT_WORDS = tuple(unicodedata.normalize("NFKC", w) for w in HINT_WORDS)
-
-
-def _is_notes_row(row: list) -> bool:
-    first = _first_cells(row, 1)
-    return bool(first) and first[0].startswith(_NOTES_START)
-
-
-def _is_hint_row(row: list) -> bool:
-    cells = [t for t in (_text(v) for v in row) if t]
-    hinted = sum(any(w in t for w in _HINT_WORDS) for t in cells)
-    return bool(cells) and hinted * 2 >= len(cells)
-
-
 # ---------------------------------------------------------------- the whole sheet
 
 # A sheet named 填写说明 / 使用说明（必读） / 注意事项 explains the others; its rows are not data.
@@ -326,8 +85,8 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
     if normalize_header(raw.name) in IGNORED or any(w in raw.name for w in _GUIDE_SHEET_WORDS):
         result.skipped = "填表说明页"
         return result
-    rows = _fill_merged(raw)
-    if not any(not _is_blank_row(r) for r in rows):
+    rows = fill_merged(raw)
+    if not any(not is_blank_row(r) for r in rows):
         result.skipped = "空白工作表"
         return result
     match = find_header(rows, raw.name, filename)
@@ -359,7 +118,7 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
     return result
 
 
-def _report_columns(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, header_cells: list) -> None:
+def _report_columns(result: ParsedSheet, sheet: SheetType, match: HeaderMatch, header_cells: list) -> None:
     for c, f in match.duplicates:
         result.problems.append(Finding(
             WARNING, f"重复的列「{shown_value(header_cells[c])}」，只导入第一列", "请删除重复的列",
@@ -373,7 +132,7 @@ def _report_columns(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, 
         _unknown_column(result, sheet, match, cell)
 
 
-def _unknown_column(result: ParsedSheet, sheet: SheetType, match: _HeaderMatch, cell) -> None:
+def _unknown_column(result: ParsedSheet, sheet: SheetType, match: HeaderMatch, cell) -> None:
     result.problems.append(Finding(
         WARNING, f"未识别的列「{shown_value(cell)}」，未导入", f"「{sheet.label}」只需要模板中的列",
         result.file, result.name, match.row + 1, shown_value(cell)))
@@ -410,17 +169,17 @@ def _data_rows(result: ParsedSheet, rows: list[list], header: int, hidden_rows: 
     ignored = {c for c, cell in enumerate(rows[header]) if normalize_header(cell) in IGNORED}
     for r in range(header + 1, len(rows)):
         row = rows[r]
-        if _is_blank_row(row):
+        if is_blank_row(row):
             dropped["blank"] += 1
-        elif _is_notes_row(row):
-            dropped["notes"] += len(rows) - r - sum(_is_blank_row(x) for x in rows[r:])
-            dropped["blank"] += sum(_is_blank_row(x) for x in rows[r:])
+        elif is_notes_row(row):
+            dropped["notes"] += len(rows) - r - sum(is_blank_row(x) for x in rows[r:])
+            dropped["blank"] += sum(is_blank_row(x) for x in rows[r:])
             break
-        elif _is_total_row(row):
+        elif is_total_row(row):
             dropped["total"] += 1
-        elif r <= header + 3 and not kept and _is_hint_row(row):
+        elif r <= header + 3 and not kept and is_hint_row(row):
             dropped["hint"] += 1
-        elif ignored and _is_blank_row([v for c, v in enumerate(row) if c not in ignored]):
+        elif ignored and is_blank_row([v for c, v in enumerate(row) if c not in ignored]):
             dropped["blank"] += 1
         else:
             if r in hidden_rows:
