@@ -16,13 +16,13 @@ The databases, in a temporary folder (or DIR with --keep, reused from there when
 1. AppTest, per page (the pages listed in dashboard.py, default page first): the default page is
    `AppTest.from_file(dashboard.py).run()`, every other one `.switch_page("pages/<name>_page.py").run()`
    in the same AppTest (as a user clicks through the menu). That first run is "cold" (the page's own
-   cached indicators computed; pages visited earlier have filled the shared ones); `at.run()` is then
-   timed `--reps` more times: "warm", the median. st.cache_data lives per process, so each scale runs
+   indicators computed; pages visited earlier have filled the shared memo); `at.run()` is then
+   timed `--reps` more times: "warm", the median. The memo lives per process, so each scale runs
    in its own subprocess (`python -m benchmarks.app_bench --scale group --home DIR`, printing JSON),
    the two taking turns page by page (so a change in the machine's load hits both scales alike);
    the heavy modules are imported before the clock starts, so cold is the data work, not imports.
    Each run is split by where its time went (self time, nested calls subtracted): ui.sidebar_filters,
-   ui.metric (cache look-up and copy when warm), lib.present.charts figure building, st.plotly_chart,
+   ui.metric (memo look-up and copy when warm), lib.present.charts figure building, st.plotly_chart,
    st.dataframe, xlsx_bytes (built only when a download is clicked, so normally 0 here) and the rest;
    single calls of 50 ms or more are listed by name.
    Goal: group warm ÷ demo warm ≤ 1.5 for every page.
@@ -151,7 +151,8 @@ def instrument(split: Split) -> None:
         return label
 
     ui.sidebar_filters = split.wrap("sidebar", ui.sidebar_filters)
-    ui.metric = split.wrap("metric", ui.metric, lambda a, k: f"{a[0]}")
+    # Pages call ui.metric; ui.show_page hands the same function to the views from ui.frame.
+    ui.metric = ui.frame.metric = split.wrap("metric", ui.metric, lambda a, k: f"{a[0]}")
     wrapped_xlsx = split.wrap("xlsx", export.xlsx_bytes, sheets)
     export.xlsx_bytes = wrapped_xlsx  # export_table looks it up at call time
     for name, fn in inspect.getmembers(charts, inspect.isfunction):
@@ -178,7 +179,7 @@ def measure_scale(scale: str, home: Path, reps: int, lockstep: bool = False) -> 
     from streamlit.testing.v1 import AppTest
 
     from lib.present import charts
-    from lib.metrics import indicators as metrics
+    from lib.metrics import registry  # noqa: F401
     import ui  # noqa: F401
 
     split = Split()
@@ -411,7 +412,7 @@ def print_pages(demo: dict, group: dict, reps: int) -> None:
             print(f"  {p['title']:8} {r['wall']:7.3f} " + " ".join(f"{r['split'][c]:12.3f}" for c in CATEGORIES)
                   + f" {r['xlsx_bytes'] / 1e6:9.2f}MB")
         if scale == "group":
-            print("  (sidebar = ui.sidebar_filters; metric = ui.metric: store look-up, data_version query, cache hit\n"
+            print("  (sidebar = ui.sidebar_filters; metric = ui.metric: store look-up, data_version query, memo hit\n"
                   "   and copy of the result; charts = lib.present.charts figure building; xlsx = xlsx_bytes for the\n"
                   "   download buttons; other = the rest: page script, widgets, KPI cards, pandas in the pages)")
             print(f"\n  single calls ≥ {DETAIL_MIN * 1000:.0f} ms in that run (self time):")

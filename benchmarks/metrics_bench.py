@@ -15,7 +15,10 @@ them from DIR with --keep (building whatever is missing there). Then, with the d
   marked ◀ when ≥ 150 ms (goal: every one under 150 ms on a 2-core machine), beside the time
   all_metrics then spends turning its result into JSON and the rows that result holds; for the
   marked ones, the time of each SQL query they run (fetch into pandas included);
-- at group scale, the full set with a one-unit filter and with a one-team filter.
+- at group scale, the full set with a one-unit filter and with a one-team filter;
+- at both scales, how many indicator computations a cold 总览 run (its view and 本月要点) and one
+  deck (every page's view and 本月要点) make, beside the distinct (indicator, filter) requests
+  they make, nested ones included: equal when each is computed once.
 
 Times are wall-clock; the CPU time of the process (DuckDB's threads included) is printed
 beside them because it barely moves when other processes share the machine, while wall time
@@ -39,8 +42,15 @@ from pathlib import Path
 
 import duckdb
 
-from lib.metrics import indicators as metrics
 from lib.ingest.sheets import SHEETS
+from lib.metrics import query
+from lib.metrics.json_contract import REPORTED, all_metrics, plain
+from lib.metrics.query import Filter
+from lib.metrics.registry import INDICATORS, Indicators
+from lib.metrics.scope import default_filter
+from lib.present.deck import deck_content
+from lib.present.highlights import highlights
+from lib.present.page_views import overview_view
 from lib.store.database import Store
 
 from demo import group_scale as group_data
@@ -99,8 +109,7 @@ def row_counts(store: Store) -> dict[str, int]:
 
 
 def shape(store: Store) -> str:
-    f = metrics.default_filter(store)
-    month = metrics.roster_month(store, f)
+    month = Indicators(store).get("roster_month", default_filter(store))
     people, teams, units, members = store.cursor().execute(
         "SELECT count(*), count(DISTINCT unit || '/' || team), count(DISTINCT unit), "
         "count(*) FILTER (WHERE political IN ('中共党员', '中共预备党员')) FROM roster WHERE month = ?",
@@ -126,13 +135,18 @@ def timed(fn) -> float:
     return clock(fn)[0]
 
 
-def full_sets(stores: dict[str, Store], filters: dict[str, metrics.Filter], reps: int) -> dict[str, dict]:
+def full_set(store: Store, f: Filter) -> dict:
+    """Every indicator computed afresh (a new Indicators: nothing remembered) and turned into JSON."""
+    return all_metrics(Indicators(store).get, f)
+
+
+def full_sets(stores: dict[str, Store], filters: dict[str, Filter], reps: int) -> dict[str, dict]:
     """all_metrics per store: the first call, then `reps` more, the stores taking turns (so that load
     from other processes hits every scale alike). Each run is (wall, cpu) seconds."""
-    result = {k: {"cold": clock(lambda: metrics.all_metrics(s, filters[k])), "warm": []} for k, s in stores.items()}
+    result = {k: {"cold": clock(lambda: full_set(s, filters[k])), "warm": []} for k, s in stores.items()}
     for _ in range(reps):
         for k, s in stores.items():
-            result[k]["warm"].append(clock(lambda: metrics.all_metrics(s, filters[k])))
+            result[k]["warm"].append(clock(lambda: full_set(s, filters[k])))
     return result
 
 
@@ -142,9 +156,8 @@ def summary(runs: list[tuple[float, float]]) -> dict[str, float]:
             "cpu": statistics.median(c for _, c in runs)}
 
 
-INDICATORS = ("dev_shares", "dev_pipeline", "team_coverage", "blank_team_trend", "liaison_rate", "pair_coverage",
-              "talk_activity", "problem_ledger", "zones", "model_posts", "score_trend", "committee", "slogans",
-              "honours", "submission_status", "overview")
+# What all_metrics reports (dev_frontline_share and dev_leader_share are dev_shares).
+TIMED = ("dev_shares",) + REPORTED
 
 
 def rows_returned(value) -> int:
@@ -160,18 +173,21 @@ def rows_returned(value) -> int:
     return 0
 
 
-def per_indicator(store: Store, f: metrics.Filter, reps: int) -> list[tuple[str, float, float, float, int]]:
-    """(name, function seconds, its CPU seconds, JSON-conversion seconds, rows returned), warm medians,
-    slowest first.
+def alone(store: Store, name: str, f: Filter):
+    """One indicator from a fresh Indicators: computed with whatever it builds on (the roster month …)."""
+    return Indicators(store).get(name, f)
 
-    Every indicator function as all_metrics calls it (dev_frontline_share/dev_leader_share are
-    dev_shares); "JSON" is all_metrics' conversion of that result (`metrics._plain`)."""
+
+def per_indicator(store: Store, f: Filter, reps: int) -> list[tuple[str, float, float, float, int]]:
+    """(name, seconds, its CPU seconds, JSON-conversion seconds, rows returned), warm medians, slowest first.
+
+    Every indicator all_metrics reports, each alone; "JSON" is all_metrics' conversion of that
+    result (`json_contract.plain`)."""
     rows = []
-    for name in INDICATORS:
-        fn = getattr(metrics, name)
-        result = fn(store, f)
-        runs = [clock(lambda: fn(store, f)) for _ in range(reps)]
-        json_seconds = statistics.median(timed(lambda: metrics._plain(result)) for _ in range(reps))
+    for name in TIMED:
+        result = alone(store, name, f)
+        runs = [clock(lambda: alone(store, name, f)) for _ in range(reps)]
+        json_seconds = statistics.median(timed(lambda: plain(result)) for _ in range(reps))
         rows.append((name, statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs),
                      json_seconds, rows_returned(result)))
     return sorted(rows, key=lambda r: -r[1])
@@ -179,9 +195,12 @@ def per_indicator(store: Store, f: metrics.Filter, reps: int) -> list[tuple[str,
 
 @contextmanager
 def recording_queries():
-    """Time every query the indicator functions run (metrics.q / metrics.q1), including the fetch."""
+    """Time every query the indicator modules run (query.frame / query.row), including the fetch."""
     calls: list[tuple[float, str]] = []
-    originals = metrics.q, metrics.q1
+    # Each indicator module imported frame and row by name: they are replaced there, and put back.
+    modules = {fn.__module__ for fn in INDICATORS.values()}
+    users = [(sys.modules[m], helper) for m in modules for helper in ("frame", "row")
+             if getattr(sys.modules[m], helper, None) is getattr(query, helper)]
 
     def wrap(fn):
         def timed_query(store, sql, params):
@@ -192,11 +211,13 @@ def recording_queries():
                 calls.append((time.perf_counter() - started, sql))
         return timed_query
 
-    metrics.q, metrics.q1 = wrap(originals[0]), wrap(originals[1])
+    for module, helper in users:
+        setattr(module, helper, wrap(getattr(query, helper)))
     try:
         yield calls
     finally:
-        metrics.q, metrics.q1 = originals
+        for module, helper in users:
+            setattr(module, helper, getattr(query, helper))
 
 
 def query_label(sql: str, width: int = 96) -> str:
@@ -212,24 +233,50 @@ def print_indicator_table(rows: list[tuple[str, float, float, float, int]], full
     parts = [r for r in rows if r[0] != "overview"]
     print(f"  {'sum without overview':20} {sum(r[1] for r in parts) * 1000:11.0f} {sum(r[2] for r in parts) * 1000:9.0f}"
           f" {sum(r[3] for r in parts) * 1000:10.0f}"
-          + (f"   (full set: {full * 1000:.0f} ms; overview reruns six of them twice)" if full else ""))
+          + (f"   (full set: {full * 1000:.0f} ms; there overview reuses the indicators computed for the "
+             "range and adds those of the period before)" if full else ""))
 
 
-def print_queries(store: Store, f: metrics.Filter, names: list[str], reps: int) -> None:
+def print_queries(store: Store, f: Filter, names: list[str], reps: int) -> None:
     """The queries of each slow indicator, each the median of `reps` runs."""
     for name in names:
-        fn = getattr(metrics, name)
-        fn(store, f)
+        alone(store, name, f)
         runs = []
         for _ in range(reps):
             with recording_queries() as calls:
-                fn(store, f)
+                alone(store, name, f)
             runs.append(calls)
         n = min(len(r) for r in runs)
         print(f"  {name}: {n} queries")
         rows = [(statistics.median(r[i][0] for r in runs), runs[0][i][1]) for i in range(n)]
         for seconds, sql in sorted(rows, key=lambda r: -r[0])[:8]:
             print(f"    {seconds * 1000:7.1f} ms  {query_label(sql)}")
+
+
+# ---------------------------------------------------------------- computations
+
+class CountingIndicators(Indicators):
+    """Indicators that also note every distinct (name, filter) asked for, nested requests included."""
+
+    def __init__(self, store: Store):
+        super().__init__(store)
+        self.asked: set[tuple[str, Filter]] = set()
+
+    def get(self, name: str, f: Filter):
+        self.asked.add((name, f))
+        return super().get(name, f)
+
+
+def computation_counts(store: Store, f: Filter) -> dict[str, tuple[int, int]]:
+    """(computations, distinct requests) for a cold 总览 run — what pages/overview_page.py asks for:
+    its view and 本月要点 — and for one deck's content (every page's view and 本月要点, the charts'
+    figures built but not rendered: rendering asks for no indicator)."""
+    page = CountingIndicators(store)
+    overview_view(page.get, f)
+    highlights(page.get, f)
+    deck = CountingIndicators(store)
+    deck_content(deck, f, full_names=False)
+    return {"cold 总览": (page.computations, len(page.asked)), "one deck": (deck.computations, len(deck.asked))}
 
 
 # ---------------------------------------------------------------- main
@@ -273,7 +320,7 @@ def main() -> None:
 
         # ---- full set, default filter
         print(f"\n== full indicator set (all_metrics), default filter; warm: {args.reps} runs, scales taking turns ==")
-        filters = {k: metrics.default_filter(s) for k, s in stores.items()}
+        filters = {k: default_filter(s) for k, s in stores.items()}
         gc.collect()
         runs = full_sets(stores, filters, args.reps)
         stats = {k: summary(r["warm"]) for k, r in runs.items()}
@@ -294,8 +341,8 @@ def main() -> None:
         rows = per_indicator(g, f, args.reps)
         print_indicator_table(rows, warm["group"])
         slow = [r[0] for r in rows if r[1] * 1000 >= LIMIT_MS and r[0] != "overview"]
-        print("  (overview = the headline figures of team_coverage, pair_coverage, talk_activity, problem_ledger,\n"
-              "   dev_shares and score_trend, each computed for the range and for the one before it)")
+        print("  (overview alone = the headline figures of team_coverage, pair_coverage, talk_activity,\n"
+              "   problem_ledger, dev_shares and score_means, for the range and for the period before it)")
         if slow:
             print(f"\n== queries of the indicators ≥ {LIMIT_MS} ms (median of {args.reps}, fetch included; "
                   f"slowest 8 each) ==")
@@ -306,8 +353,8 @@ def main() -> None:
             "SELECT unit, team FROM roster WHERE month = (SELECT max(month) FROM roster) "
             "GROUP BY ALL ORDER BY count(*) DESC, unit, team LIMIT 1").fetchone()
         print(f"\n== full set at group scale with a narrower filter; warm: median of {args.reps} ==")
-        for label, narrow in (("one unit", metrics.default_filter(g, units=(unit,))),
-                              ("one team", metrics.default_filter(g, units=(unit,), teams=((unit, team),)))):
+        for label, narrow in (("one unit", default_filter(g, units=(unit,))),
+                              ("one team", default_filter(g, units=(unit,), teams=((unit, team),)))):
             r = full_sets({"group": g}, {"group": narrow}, args.reps)["group"]
             st = summary(r["warm"])
             what = unit if label == "one unit" else f"{unit}/{team}"
@@ -315,6 +362,13 @@ def main() -> None:
                   f"   (min {st['min']:.3f}; cpu median {st['cpu']:.3f} s)   all units: {warm['group']:.3f} s")
             top = per_indicator(g, narrow, max(3, args.reps // 2))[:4]
             print("    slowest: " + ", ".join(f"{n} {s * 1000:.0f} ms" for n, s, *_ in top))
+
+        # ---- computations per page run and per deck
+        print("\n== indicator computations, default filter (each distinct request computed once: the two equal) ==")
+        print(f"  {'':6} {'what':10} {'computations':>12} {'distinct (indicator, filter) requests':>38}")
+        for k, s in stores.items():
+            for what, (computed, asked) in computation_counts(s, filters[k]).items():
+                print(f"  {k:6} {what:10} {computed:12} {asked:38}")
 
         for s in stores.values():
             s.close()

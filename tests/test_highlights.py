@@ -251,3 +251,21 @@ def test_demo_2023_blank_teams_fall_to_zero(demo):
 def test_demo_empty_filter(demo):
     assert highlights_of(demo, Filter(units=("不存在的队",), start=YEAR_2023.start, end=YEAR_2023.end)) == []
     assert highlights_of(demo, Filter(start=dt.date(2015, 1, 1), end=dt.date(2015, 12, 1))) == []
+
+
+def test_views_and_highlights_leave_the_shared_results_as_they_were(mine):
+    """Indicators hands out shared results (lib.metrics.registry): what reads them must not change them."""
+    from lib.metrics.json_contract import plain
+    from lib.present.page_views import VIEWS, model_posts_view, scores_view
+
+    indicators = Indicators(mine)
+    f = Filter(start=JAN, end=FEB)
+    for make in VIEWS.values():
+        make(indicators.get, f)
+    scores_view(indicators.get, f, "2024Q1")
+    model_posts_view(indicators.get, f, "2024Q1")
+    highlights(indicators.get, f)
+    shared = dict(indicators._results)
+    assert len(shared) > 20
+    for (name, asked), result in shared.items():
+        assert plain(result) == plain(Indicators(mine).get(name, asked)), (name, asked)

@@ -13,10 +13,10 @@ from ui.frame import (ERROR_MESSAGE, chart, empty_state, excel_download, kpi_row
                       percent_columns, run_page, show_chart, show_page, show_section, show_view, table)
 from ui.meeting import meeting_controls, meeting_mode
 from ui.report import report_controls
-from ui.signin import full_names_shown, is_signed_in, sign_in, signed_in_user
+from ui.signin import is_signed_in, sign_in, signed_in_user
 
 __all__ = ["ERROR_MESSAGE", "chart", "clear_caches", "current_filter", "data_version", "empty_state",
-           "excel_download", "full_names_shown", "get_store", "highlights", "is_signed_in", "kpi_row", "labelled",
+           "excel_download", "get_store", "highlights", "is_signed_in", "kpi_row", "labelled",
            "meeting_controls", "meeting_mode", "metric", "page_header", "percent_columns", "real_store",
            "report_controls", "reset_filters", "run_page", "show_chart", "show_page", "show_section", "show_view",
            "sidebar_filters", "sign_in", "signed_in_user", "table"]

@@ -55,7 +55,7 @@ def kpi_row(cards: list[dict | Kpi]) -> None:
 
 
 def show_view(view: PageView, f: Filter) -> None:
-    """A page's header, then its sections; a page with nothing to show explains what to upload and stops."""
+    """A page's header; a page with nothing to show explains what to upload and stops the run."""
     page_header(view.title, f, view.scope_month, view.note)
     if view.empty:
         empty_state(*view.empty)
@@ -115,18 +115,18 @@ def show_chart(item: Chart) -> None:
         st.caption(item.caption)
 
 
-def chart(fig, name: str, key: str | None = None, wide: bool = False) -> None:
+def chart(fig, name: str, wide: bool = False) -> None:
     """A Plotly chart, and under it a PNG of it rendered on the server (built only when clicked)."""
     if meeting_mode():  # larger text for the projector
         fig.update_layout(font_size=19, title_font_size=22)
-    st.plotly_chart(fig, config=charts.chart_config(name), key=key, theme=None)
+    st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
     if meeting_mode() or render.problem():  # no browser on the server: the chart toolbar's PNG remains
         return
     user, store = signed_in_user(), get_store()[0]
     detail = scope_text(current_filter()) if "filter" in st.session_state else ""
     picture = go.Figure(fig)  # the figure as it is now, not as a later rerun may change it
     st.download_button("下载图片", lambda: export_chart_png(store, user, picture, name, detail, wide),
-                       file_name=f"{name}.png", mime="image/png", key=f"png-{key or name}",
+                       file_name=f"{name}.png", mime="image/png", key=f"png-{name}",
                        icon=":material/image:", type="tertiary", on_click="ignore")
 
 
