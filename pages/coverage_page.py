@@ -4,7 +4,8 @@ import streamlit as st
 import ui
 from lib.labels import CHANGE_LABELS
 from lib.present import charts
-from lib.present.page_views import TOP_TEAMS, coverage_view, pct, team_share_chart
+from lib.present.page_views import TOP_TEAMS, coverage_view, team_share_chart
+from lib.present.view_parts import pct
 
 selection = ui.current_filter()
 view = coverage_view(ui.metric, selection)

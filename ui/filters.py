@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib.metrics.query import Filter, add_months
 from lib.metrics.scope import default_filter
-from lib.present.page_views import month_text, team_label
+from lib.present.view_parts import month_text, team_label
 from ui.data import get_store, units_and_teams
 
 

@@ -13,7 +13,7 @@ from lib.labels import COLUMN_LABELS
 from lib.metrics.query import Filter
 from lib.present import charts, render
 from lib.present.exports import export_chart_png, export_table
-from lib.present.page_views import Chart, Kpi, PageView, Section, pct, scope_text
+from lib.present.view_parts import Chart, Kpi, PageView, Section, pct, scope_text
 from lib.store.database import Store
 from ui.data import get_store, metric
 from ui.filters import current_filter

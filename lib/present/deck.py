@@ -26,7 +26,8 @@ from lib.metrics.query import Filter
 from lib.metrics.registry import Indicators
 from lib.present import render
 from lib.present.highlights import Highlight, highlights
-from lib.present.page_views import VIEWS, Chart, Kpi, PageView, month_text, scope_text
+from lib.present.page_views import VIEWS
+from lib.present.view_parts import Chart, Kpi, PageView, month_text, scope_text
 from lib.store.logs import log_export
 
 FONT = "Microsoft YaHei"      # what the department's Office/WPS has; Chinese text falls back sensibly

@@ -8,127 +8,15 @@ No Streamlit here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from lib.present import charts
 from lib.metrics import thresholds
 from lib.metrics.query import Filter, Ratio
 from lib.metrics.registry import Getter
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """One card: a number or Ratio, the previous period's for the delta, its definition as help."""
-    label: str
-    value: Any
-    previous: Any = None
-    help: str | None = None
-    lower_is_better: bool = False
-    unit: str = ""
-
-    def text(self) -> "KpiText":
-        """The card as words: the value, n/N under a percentage, the change against the previous period."""
-        value, previous, unit = self.value, self.previous, self.unit
-        if isinstance(value, Ratio):
-            shown, caption = pct(value.value), (f"{value.n} / {value.N}" if value.N else "分母为 0")
-            before = previous.value if isinstance(previous, Ratio) else None
-            diff = None if value.value is None or before is None else round((value.value - before) * 100, 1)
-            delta = None if diff is None else f"{diff:+.1f} 个百分点"
-        else:
-            shown = "无数据" if value is None else (f"{value:.1f}" if isinstance(value, float) else f"{value}") + unit
-            caption = None
-            diff = None if value is None or previous is None else value - previous
-            if isinstance(diff, float):
-                diff = round(diff, 1)
-            delta = None if diff is None else (f"{diff:+.1f}" if isinstance(diff, float) else f"{diff:+d}") + unit
-        flat = diff == 0
-        if flat:
-            delta = "与上期持平"
-        better = None if diff is None or flat else (diff < 0) == self.lower_is_better
-        return KpiText(shown, caption, delta, flat, better)
-
-
-@dataclass(frozen=True)
-class KpiText:
-    shown: str
-    caption: str | None       # n / N under a percentage
-    delta: str | None         # "+1.2 个百分点", "-3 个", "与上期持平"; None without a previous figure
-    flat: bool
-    better: bool | None       # the change is an improvement (None: no change or nothing to compare)
-
-
-@dataclass(frozen=True, eq=False)
-class Chart:
-    name: str                 # also the file name of its PNG
-    figure: go.Figure
-    wide: bool = False        # takes a whole row instead of half
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str = ""
-    kpis: tuple[Kpi, ...] = ()
-    charts: tuple[Chart, ...] = ()
-    caption: str = ""
-    notice: str = ""                          # a data warning worth a second look
-    empty: tuple[str, str] | None = None      # (what is missing, what to upload) instead of content
-    name: str = ""                            # what a page that lays sections out itself asks for
-
-
-@dataclass(frozen=True)
-class PageView:
-    title: str
-    scope_month: Any = None                   # the roster month the snapshot figures use
-    note: str = ""
-    sections: tuple[Section, ...] = ()
-    empty: tuple[str, str] | None = None      # the whole page has nothing to show
-
-    def section(self, name: str) -> Section:
-        return next(s for s in self.sections if s.name == name)
-
-    @property
-    def footnote(self) -> str:
-        """口径 of every card on the page, for the deck."""
-        seen, parts = set(), []
-        for section in self.sections:
-            for card in section.kpis:
-                if card.help and card.label not in seen:
-                    seen.add(card.label)
-                    parts.append(f"{card.label}：{card.help.rstrip('。')}")
-        return "口径：" + "；".join(parts) + "。" if parts else ""
-
-
-def pct(value: float | None) -> str:
-    return "无数据" if value is None else f"{value:.1%}"
-
-
-def month_text(m) -> str:
-    return f"{m.year}年{m.month}月"
-
-
-def team_label(pair: tuple[str, str]) -> str:
-    return f"{pair[0]}·{pair[1]}"
-
-
-def scope_text(f: Filter, data_month=None) -> str:
-    """Who and when a figure covers: 综采队 · 2024年1月–2024年6月 · 数据截至2024年6月."""
-    who = "、".join(f.units) if f.units else "全矿"
-    if f.teams:
-        who += "（" + "、".join(team_label(t) for t in f.teams) + "）"
-    period = month_text(f.start) + ("" if f.start == f.end else "–" + month_text(f.end))
-    parts = [who, period]
-    if data_month is not None:
-        parts.append(f"数据截至{month_text(data_month)}")
-    return " · ".join(parts)
-
-
-def _date_text(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+from lib.present import charts
+from lib.present.view_parts import Chart, Kpi, PageView, Section, date_text, team_label
 
 
 # ---------------------------------------------------------------- 总览
@@ -187,7 +75,7 @@ def overview_view(get: Getter, f: Filter) -> PageView:
 def development_view(get: Getter, f: Filter) -> PageView:
     shares, shares_before = get("dev_shares", f), get("dev_shares", f.previous())
     pipeline, pipeline_before = get("dev_pipeline", f), get("dev_pipeline", f.previous())
-    as_of = _date_text(pipeline.as_of)
+    as_of = date_text(pipeline.as_of)
     note = f"阶段人数截至{as_of}"
     if not pipeline.stage_counts[["people", "entered"]].to_numpy().any():
         return PageView("发展党员", note=note, empty=(
