@@ -606,7 +606,7 @@ WS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]")
 
 def check_shape(c) -> None:
     assert isinstance(c, Cleaned)
-    assert c.error != clean._MSG_INTERNAL, "the safety net was reached: a cleaner raised"
+    assert c.error != clean.cells._MSG_INTERNAL, "the safety net was reached: a cleaner raised"
     for message in (c.error, c.hint, c.warning):
         assert message is None or (isinstance(message, str) and CJK.search(message)), message
     if c.error is not None:

@@ -15,6 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from typing import NamedTuple
+
+# Plausible years for anything dated in a mine's party-building records.
+YEAR_MIN, YEAR_MAX = 1950, 2100
 
 _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
                "十": 10, "十一": 11, "十二": 12}
@@ -47,19 +51,26 @@ def _number(word: str) -> int:
 
 # ---------------------------------------------------------------- whole cells
 
-def month_in_cell(text: str) -> tuple[int, int, str] | None:
-    """(year, month, separator) of a cell that is a month ('2024-06', '2024年6月', '202406',
-    '2024年六月'), unchecked: the cleaner judges the range. separator is '.' for '2023.1', which a
-    CSV export of the number 2023.10 also reads; '' when there is none."""
+class CellMonth(NamedTuple):
+    year: int
+    month: int
+    # '2023.1': a CSV export of the number 2023.10 reads the same, so January or October is unknowable
+    maybe_decimal: bool
+
+
+def month_in_cell(text: str) -> CellMonth | None:
+    """The month a whole cell names ('2024-06', '2024_06', '2024年6月', '2024年六月', '202406'),
+    text without whitespace. Year and month are not range-checked (the cleaner words those
+    errors), except in the compact form, which is a month only when both are plausible."""
     m = _CELL_MONTH_SEP.fullmatch(text)
     if m:
-        return int(m.group(1)), int(m.group(3)), m.group(2)
+        return CellMonth(int(m.group(1)), int(m.group(3)), m.group(2) == "." and m.group(3) == "1")
     m = _CELL_MONTH_CN.fullmatch(text)
     if m:
-        return int(m.group(1)), _number(m.group(2)), ""
+        return CellMonth(int(m.group(1)), _number(m.group(2)), False)
     m = _CELL_MONTH_COMPACT.fullmatch(text)
-    if m:
-        return int(m.group(1)), int(m.group(2)), ""
+    if m and YEAR_MIN <= int(m.group(1)) <= YEAR_MAX and 1 <= int(m.group(2)) <= 12:
+        return CellMonth(int(m.group(1)), int(m.group(2)), False)
     return None
 
 
@@ -90,13 +101,13 @@ def period_in_title(text: str, kind: str) -> str | None:
     if kind == "quarter":
         found = _TITLE_QUARTER.search(text)
         if found:
-            return quarter_key(int(found.group(1)), _number(found.group(2) or found.group(3)))
+            return quarter_key(found.group(1), _number(found.group(2) or found.group(3)))
     elif kind == "month":
         found = _TITLE_MONTH.search(text)
         if found:
             month = _number(found.group(2) or found.group(3) or found.group(5))
             if 1 <= month <= 12:
-                return month_key(int(found.group(1) or found.group(4)), month)
+                return month_key(found.group(1) or found.group(4), month)
     elif kind == "year":
         found = _TITLE_YEAR.search(text) or _TITLE_BARE_YEAR.search(text)
         if found:
@@ -106,12 +117,12 @@ def period_in_title(text: str, kind: str) -> str | None:
 
 # ---------------------------------------------------------------- canonical texts
 
-def month_key(year: int, month: int) -> str:
+def month_key(year: int | str, month: int) -> str:
     """'2024-06': how a month travels as text (context values, file names)."""
     return f"{year}-{month:02d}"
 
 
-def quarter_key(year: int, quarter: int) -> str:
+def quarter_key(year: int | str, quarter: int) -> str:
     """'2024Q2': how a quarter is stored."""
     return f"{year}Q{quarter}"
 
