@@ -23,6 +23,7 @@ CN_QUARTERS = "一二三四"
 
 @dataclass(frozen=True)
 class Style:
+    """One unit's habits in filling a sheet."""
     title: bool = False         # a title row above the header
     filler: bool = False        # 填报单位：…　　填报日期：… line
     seq: bool = False           # 序号 column
@@ -37,7 +38,7 @@ class Style:
     talk_unit_col: bool = True  # the 谈心记录 sheet has a 党员所在队 column
     headers: str = "std"        # std | syn (first declared synonym) | hint (…（是/否）, trailing spaces)
     goods: str = "score"        # 六好 as score | yes (是/否)
-    names: str = "{unit}_{y}年{m}月"
+    names: str = "{unit}_{y}年{m}月"     # the monthly file's name
 
 
 UNIT_STYLES = {
@@ -55,8 +56,8 @@ UNIT_STYLES = {
                  names="{y}年{m}月{unit}"),
     HQ: Style(title=True, filler=True, seq=True, notes=True, names="机关{y}年{m}月党建报表"),
 }
-LEDGER_STYLE = Style(title=True, seq=True, total=False)
-CSV_STYLE = Style(dates="dash")
+LEDGER_STYLE = Style(title=True, seq=True)     # 党群工作部's yearly 荣誉 and 问题台帐
+CSV_STYLE = Style(dates="dash")                 # a CSV export: one header row, ISO dates
 
 HEADER_HINTS = {"political": "（中共党员/中共预备党员/共青团员/群众）", "frontline": "（是/否）",
                 "team_leader": "（是/否）", "found_problem": "（是/否）", "status": "（待办理/办理中/已解决）",
