@@ -48,6 +48,7 @@ IGNORED = {normalize_header(h) for h in IGNORED_HEADERS}
 
 
 def fill_merged(raw: RawSheet) -> list[list]:
+    """The sheet's rows with every cell of a merged range holding its top-left value (in place)."""
     rows = raw.rows
     for r0, c0, r1, c1 in raw.merged:
         if r0 >= len(rows):

@@ -20,7 +20,6 @@ from lib.ingest.rejections import (
     corrupt,
 )
 
-FORMATS = ("xlsx", "xlsm", "xls", "et", "csv")
 ZIP_MAGIC = b"PK\x03\x04"
 _BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf",
                   b"\x1f\x8b", b"BM", b"MZ", b"PK\x05\x06", b"PK\x07\x08")
