@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from lib.access.auth import UPLOADER, User
 from lib.ingest.findings import ERROR, WARNING, Finding, shown_value
+from lib.ingest.periods import month_text
 from lib.ingest.sheets import SHEETS, SHEETS_BY_KEY, SheetType
-from lib.store.replace_scope import in_scope, month_text, scope_keys, scope_sql, scope_text
+from lib.store.replace_scope import in_scope, scope_keys, scope_sql, scope_text
 from lib.store.upload import READY, REJECTED, UNCHANGED, FileResult, Replacement
 
 ARROW_TYPES = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "INTEGER": pa.int32(),

@@ -8,15 +8,13 @@ so the two cannot drift apart.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from lib.ingest.parse import ParsedSheet
+from lib.ingest.periods import month_text, quarter_text, year_text
 from lib.ingest.sheets import SheetType
 
 PERIOD_KINDS = ("month", "quarter", "year")
-_QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
 
 
 def scope_sql(sheet: SheetType, alias: str) -> list[str]:
@@ -49,21 +47,12 @@ def _is_period(sheet: SheetType, field_name: str) -> bool:
     return field_name in sheet.scope_by_month or sheet.column(field_name).kind in PERIOD_KINDS
 
 
-def month_text(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月"
-
-
 def _value_text(sheet: SheetType, field_name: str, value) -> str:
     kind = "month" if field_name in sheet.scope_by_month else sheet.column(field_name).kind
     if value is None:
         return str(value)
-    if kind == "month":
-        return month_text(value)
-    if kind == "quarter":
-        return f"{value[:4]}年第{_QUARTER_NAMES[value[-1]]}季度"   # '2024Q2'
-    if kind == "year":
-        return f"{value}年"
-    return str(value)
+    texts = {"month": month_text, "quarter": quarter_text, "year": year_text}
+    return texts[kind](value) if kind in texts else str(value)
 
 
 def scope_text(sheet: SheetType, values) -> str:
