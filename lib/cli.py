@@ -126,7 +126,7 @@ def _filter(args, store: Store):
 def cmd_metrics(args) -> int:
     from lib.labels import HEADLINES
     from lib.metrics.json_contract import all_metrics
-    from lib.metrics.overview import format_value
+    from lib.present.formatting import value_text
     from lib.metrics.registry import Indicators
 
     store = _store(args)
@@ -138,7 +138,7 @@ def cmd_metrics(args) -> int:
         print(json.dumps(all_metrics(indicators.get, f), ensure_ascii=False, indent=2, default=str))
         return 0
     for key, headline in indicators.get("overview", f).items():
-        print(f"{HEADLINES[key]}：{format_value(headline.current)}（上期 {format_value(headline.previous)}）")
+        print(f"{HEADLINES[key]}：{value_text(headline.current)}（上期 {value_text(headline.previous)}）")
     return 0
 
 

@@ -3,12 +3,13 @@ import streamlit as st
 
 from lib.metrics import thresholds
 import ui
+from lib.present.formatting import date_text
 from lib.present.page_views import development_view
 
 selection = ui.show_page(development_view)
 
 pipeline = ui.metric("dev_pipeline", selection)
-as_of = f"{pipeline.as_of.year}年{pipeline.as_of.month}月{pipeline.as_of.day}日"
+as_of = date_text(pipeline.as_of)
 
 st.markdown("##### 待转正人员")
 st.caption(f"接收预备党员满 {thresholds.PROBATION_DAYS} 天（预备期一年）、截至{as_of}仍未转正的人员，按逾期天数排列。")

@@ -1,9 +1,9 @@
 """党员示范岗 (点一盏灯): the posts of one quarter, judged against the 六好 standard."""
 import streamlit as st
 
-from lib.present import charts
 from lib.metrics import thresholds
 import ui
+from lib.present.formatting import quarter_text
 from lib.present.page_views import model_posts_view
 
 selection = ui.current_filter()
@@ -13,7 +13,7 @@ ui.show_view(view, selection)
 posts = ui.metric("model_posts", selection)
 quarters = list(posts.per_quarter["quarter"])
 quarter = st.segmented_control("评定季度", quarters, default=quarters[-1], required=True,
-                               format_func=charts.quarter_label, key="model_posts_quarter")
+                               format_func=quarter_text, key="model_posts_quarter")
 if quarter not in quarters:  # the filter changed under a remembered choice
     quarter = quarters[-1]
 if quarter != quarters[-1]:
@@ -21,9 +21,9 @@ if quarter != quarters[-1]:
 for section in view.sections:
     ui.show_section(section)
 
-st.markdown(f"##### {charts.quarter_label(quarter)}党员示范岗")
+st.markdown(f"##### {quarter_text(quarter)}党员示范岗")
 columns = {"post_name": "示范岗名称", "unit": "队", "team": "班组", "member_id": "党员工号",
            "member_name": "党员姓名", **dict(thresholds.SIX_GOOD_ITEMS), "all_met": "六好全部达标",
            "result": "评定结果"}
-ui.table(posts.posts[posts.posts["quarter"] == quarter], f"党员示范岗{charts.quarter_label(quarter)}", columns=columns)
+ui.table(posts.posts[posts.posts["quarter"] == quarter], f"党员示范岗{quarter_text(quarter)}", columns=columns)
 st.caption(f"“六好”每项填分数（不低于 {thresholds.MODEL_POST_PASS_SCORE} 分为达标）或“是/否”。")

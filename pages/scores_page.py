@@ -1,8 +1,8 @@
 """比学争优: quarterly scores — self-assessed, reviewed by the branch, ranked within each team."""
 import streamlit as st
 
-from lib.present import charts
 import ui
+from lib.present.formatting import quarter_text
 from lib.present.page_views import scores_view
 
 selection = ui.current_filter()
@@ -10,7 +10,7 @@ view = scores_view(ui.metric, selection)  # the latest quarter, until another is
 ui.show_view(view, selection)
 
 quarters = list(ui.metric("score_trend", selection).review["quarter"])
-quarter = st.selectbox("季度", quarters, index=len(quarters) - 1, format_func=charts.quarter_label,
+quarter = st.selectbox("季度", quarters, index=len(quarters) - 1, format_func=quarter_text,
                        key="scores_quarter", width=260,
                        help="卡片、名次进退和下方表格按所选季度统计，并与上一季度比较")
 if quarter != quarters[-1]:
@@ -18,7 +18,7 @@ if quarter != quarters[-1]:
 for section in view.sections:
     ui.show_section(section)
 
-quarter_name = charts.quarter_label(quarter)
+quarter_name = quarter_text(quarter)
 chosen = ui.metric("score_trend", selection.in_quarter(quarter))
 st.subheader(f"{quarter_name}班组内排名")
 ui.table(chosen.ranks, f"比学争优排名_{quarter}",

@@ -13,6 +13,7 @@ import ui
 from lib.ingest.sheets import SHEETS
 from lib.metrics.query import Ratio
 from lib.present import charts
+from lib.present.formatting import period_text, timestamp_text
 
 selection = ui.current_filter()
 status = ui.metric("submission_status", selection)
@@ -29,19 +30,10 @@ periodic = [s for s in SHEETS if s.period in PERIOD_WORDS and s.label in set(mat
 BY_DATE = {"talks": "谈心日期", "problems": "发现日期"}  # counted by a date in the rows, not a reported period
 
 
-def period_label(period: str) -> str:
-    """'2024-06' → 2024年6月, '2024Q2' → 2024年第2季度."""
-    if "Q" in period:
-        year, quarter = period.split("Q")
-        return f"{year}年第{quarter}季度"
-    year, month = period.split("-")
-    return f"{year}年{int(month)}月"
-
-
 def period_column(period: str):
     """What the heat map's columns sort by: a date for a month (shown as 2024年6月), text for a quarter."""
     if "Q" in period:
-        return period_label(period)
+        return period_text(period)
     return dt.date(int(period[:4]), int(period[5:7]), 1)
 
 
@@ -70,7 +62,7 @@ if periodic:
          "help": f"应报送 = 范围内的队数 × {word}数；有数据行即算已报送"},
         {"label": "缺报", "value": len(missing), "unit": " 份", "lower_is_better": True},
         {"label": "涉及的队", "value": int(cells["unit"].nunique()), "unit": " 个"},
-        {"label": "最近一次导入", "value": None if pd.isna(latest) else pd.Timestamp(latest).strftime("%Y-%m-%d")},
+        {"label": "最近一次导入", "value": timestamp_text(latest, with_time=False) or None},
     ])
     if sheet.key in BY_DATE:
         st.caption(f"{sheet.label}没有报送期间，按表中的“{BY_DATE[sheet.key]}”归入月份：某月没有记录即显示为“缺”，"
@@ -85,13 +77,13 @@ if periodic:
     ui.chart(readable(fig), f"{sheet.label}报送情况")
 
     st.markdown(f"##### 缺报清单 · {sheet.label}")
-    shown = missing.assign(period=[period_label(p) for p in missing["period"]])
+    shown = missing.assign(period=[period_text(p) for p in missing["period"]])
     ui.table(shown, f"{sheet.label}缺报清单", columns={"unit": "队", "sheet": "报表", "period": word},
              empty=f"所选范围内各队的{sheet.label}均已报送。", key="download-missing")
 
     all_missing = matrix[~matrix["loaded"]]
     if len(all_missing) > len(missing):
-        every = all_missing.assign(period=[period_label(p) for p in all_missing["period"]])
+        every = all_missing.assign(period=[period_text(p) for p in all_missing["period"]])
         every = ui.labelled(every, {"unit": "队", "sheet": "报表", "period": "期间"})
         ui.excel_download(f"下载全部报表的缺报清单（{len(all_missing)} 项）", {"全部缺报清单": every},
                           "全部缺报清单", key="download-all-missing")
@@ -103,7 +95,7 @@ if lists.empty:
     st.caption("没有名单类报表。")
 else:
     listed = lists.copy()
-    listed["imported_at"] = ["" if pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M")
+    listed["imported_at"] = [timestamp_text(t)
                              for t in listed["imported_at"]]
     listed["text"] = [str(r) if ok else "缺" for r, ok in zip(listed["rows"], listed["loaded"])]
     listed["state"] = listed["loaded"].astype(int)

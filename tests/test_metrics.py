@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 
 from lib.metrics.json_contract import all_metrics
-from lib.metrics.overview import format_value
+from lib.present.formatting import value_text
 from lib.metrics.query import Filter, Ratio
 from lib.metrics.registry import Indicators
 from lib.store.database import Store
@@ -197,7 +197,7 @@ def test_empty_scope_gives_no_data_not_errors(mine):
     everything = all_metrics(Indicators(mine).get, nobody)
     assert everything["team_coverage"]["coverage"] == {"n": 0, "N": 0, "value": None}
     assert everything["dev_frontline_share"]["value"] is None
-    assert format_value(Ratio(0, 0)) == "无数据"
+    assert value_text(Ratio(0, 0)) == "无数据"
 
 
 def test_cli_metrics_json(mine, tmp_path):

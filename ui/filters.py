@@ -7,7 +7,8 @@ import streamlit as st
 
 from lib.metrics.query import Filter, add_months
 from lib.metrics.scope import default_filter
-from lib.present.view_parts import month_text, team_label
+from lib.present.formatting import month_text
+from lib.present.view_parts import team_label
 from ui.data import get_store, units_and_teams
 
 

@@ -13,7 +13,8 @@ from lib.labels import COLUMN_LABELS
 from lib.metrics.query import Filter
 from lib.present import charts, render
 from lib.present.exports import export_chart_png, export_table
-from lib.present.view_parts import Chart, Kpi, PageView, Section, pct, scope_text
+from lib.present.formatting import percent
+from lib.present.view_parts import Chart, Kpi, PageView, Section, scope_text
 from lib.store.database import Store
 from ui.data import get_store, metric
 from ui.filters import current_filter
@@ -33,7 +34,7 @@ def percent_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """A copy with the given share columns (0–1) as text, 17.2% (无数据 where there is no base)."""
     out = frame.copy()
     for col in columns:
-        out[col] = [pct(None if pd.isna(v) else float(v)) for v in out[col]]
+        out[col] = [percent(None if pd.isna(v) else float(v)) for v in out[col]]
     return out
 
 

@@ -35,14 +35,3 @@ def overview(source: Source, f: Filter) -> dict[str, Headline]:
     """The headline figures of 总览 by key (lib.labels.HEADLINES names them), with the previous period's."""
     now, before = source.get("headlines", f), source.get("headlines", f.previous())
     return {key: Headline(now[key], before[key]) for key in now}
-
-
-def format_value(value) -> str:
-    """A headline value as people read it: 87.5%（7/8）, 无数据 when there is no base."""
-    if value is None:
-        return "无数据"
-    if isinstance(value, Ratio):
-        return "无数据" if value.value is None else f"{value.value:.1%}（{value.n}/{value.N}）"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)

@@ -6,13 +6,13 @@ for a projector, hover text with the counts, units and teams in their natural or
 """
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from lib.natural_order import natural_key, natural_sorted
+from lib.present.formatting import month_text
 
 RED = "#C00000"
 RED_LIGHT = "#E8A0A0"
@@ -73,23 +73,13 @@ def empty_figure(message: str = "无数据") -> go.Figure:
     return _layout(fig, height=240)
 
 
-def month_label(month) -> str:
-    return f"{month.year}年{month.month}月"
-
-
-def quarter_label(quarter) -> str:
-    """'2024Q2' → 2024年第2季度 (anything else unchanged)."""
-    match = re.fullmatch(r"(\d{4})Q([1-4])", str(quarter))
-    return f"{match[1]}年第{match[2]}季度" if match else str(quarter)
-
-
 def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, goal: float | None = None,
                hover_extra: str | None = None) -> go.Figure:
     """One measure over months: line with markers, the goal as a dashed line."""
     data = frame.dropna(subset=[y])
     if data.empty:
         return empty_figure()
-    labels = [month_label(m) for m in data[x]]
+    labels = [month_text(m) for m in data[x]]
     custom = data[hover_extra] if hover_extra else None
     hover = f"%{{x}}<br>{y_title}：%{{y}}" + ("<br>%{customdata}" if hover_extra else "") + "<extra></extra>"
     fig = go.Figure(go.Scatter(x=labels, y=data[y], mode="lines+markers+text", text=data[y],
@@ -177,7 +167,7 @@ def heatmap(frame: pd.DataFrame, row: str, col: str, value: str, title: str, val
     grid = grid.reindex(natural_sorted(grid.index)[::-1])
     labels = frame.pivot_table(index=row, columns=col, values=text, aggfunc="first").reindex(grid.index) \
         if text else grid
-    columns = [month_label(c) if hasattr(c, "month") else str(c) for c in grid.columns]
+    columns = [month_text(c) if hasattr(c, "month") else str(c) for c in grid.columns]
     fig = go.Figure(go.Heatmap(
         z=grid.values.astype(float), x=columns, y=list(grid.index), colorscale=[list(c) for c in colors],
         zmin=0, zmax=zmax, xgap=2, ygap=2, text=labels.values, texttemplate="%{text}" if text else None,

@@ -27,7 +27,8 @@ from lib.metrics.registry import Indicators
 from lib.present import render
 from lib.present.highlights import Highlight, highlights
 from lib.present.page_views import VIEWS
-from lib.present.view_parts import Chart, Kpi, PageView, month_text, scope_text
+from lib.present.formatting import date_text, month_text
+from lib.present.view_parts import Chart, Kpi, PageView, scope_text
 from lib.store.logs import log_export
 
 FONT = "Microsoft YaHei"      # what the department's Office/WPS has; Chinese text falls back sensibly
@@ -229,7 +230,7 @@ class _Builder:
               [(scope_text(self.f), 20, False, RGBColor(0xFF, 0xFF, 0xFF))], anchor=MSO_ANCHOR.MIDDLE)
         fresh = f"数据截至{month_text(data_month)}" if data_month else "所选范围内没有人员名册"
         today = dt.date.today()
-        lines = [(f"{fresh} · 生成于{today.year}年{today.month}月{today.day}日 · 党群工作部", 14, False, GREY)]
+        lines = [(f"{fresh} · 生成于{date_text(today)} · 党群工作部", 14, False, GREY)]
         if masked:
             lines.append(("材料中的姓名、工号已打码。", 12, False, GREY))
         _text(slide, MARGIN, Inches(4.8), CONTENT_W, Inches(0.9), lines)

@@ -25,6 +25,7 @@ from lib.metrics.coverage import TeamCoverage
 from lib.metrics.query import Filter, Ratio
 from lib.metrics.registry import Getter
 from lib.natural_order import natural_key
+from lib.present.formatting import percent, quarter_text, ratio_text
 
 TONES = ("good", "bad", "neutral")
 MAX_HIGHLIGHTS = 6
@@ -39,17 +40,7 @@ class Highlight:
     numbers: dict = field(default_factory=dict, hash=False)  # exactly the numbers the sentence prints
 
 
-# ---------------------------------------------------------------- formatting
-
-def percent(value: float) -> str:
-    """0.238 → 23.8% (as the dashboard shows shares)."""
-    return f"{value:.1%}"
-
-
-def ratio_text(r: Ratio) -> str:
-    """23.8%（223/937）."""
-    return f"{percent(r.value)}（{r.n}/{r.N}）"
-
+# ---------------------------------------------------------------- sentence parts
 
 def point_change(now: Ratio, before: Ratio | None) -> float | None:
     """Change in percentage points, rounded as the KPI cards round it; None without a base."""
@@ -92,12 +83,6 @@ def _names(names: list[str], key: str, numbers: dict, noun: str = "班组") -> s
 
 def _sorted_teams(pairs) -> list[tuple[str, str]]:
     return sorted(set(pairs), key=lambda p: (natural_key(p[0]), natural_key(p[1])))
-
-
-def quarter_label(quarter: str) -> str:
-    """'2023Q4' → '2023年第4季度'."""
-    year, number = str(quarter).split("Q")
-    return f"{year}年第{number}季度"
 
 
 # ---------------------------------------------------------------- 1. 空白班组
@@ -273,7 +258,7 @@ def scores_highlight(get: Getter, f: Filter) -> Highlight | None:
         return None
     year, number = (int(x) for x in last_q.split("Q"))
     numbers = {"year": year, "quarter": number, "mean_score": round(mean, 1), "people": people}
-    text = f"{quarter_label(last_q)}比学争优平均分{mean:.1f}分（{people}人参评）"
+    text = f"{quarter_text(last_q)}比学争优平均分{mean:.1f}分（{people}人参评）"
     previous = get("score_means", qf.previous())
     before = _weighted_mean(previous) if len(previous) else None
     diff = None if before is None else round(mean - before, 1) + 0.0

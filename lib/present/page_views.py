@@ -16,7 +16,8 @@ from lib.metrics import thresholds
 from lib.metrics.query import Filter, Ratio
 from lib.metrics.registry import Getter
 from lib.present import charts
-from lib.present.view_parts import Chart, Kpi, PageView, Section, date_text, team_label
+from lib.present.formatting import date_text, month_text, quarter_text
+from lib.present.view_parts import Chart, Kpi, PageView, Section, team_label
 
 
 # ---------------------------------------------------------------- 总览
@@ -177,7 +178,7 @@ def model_posts_view(get: Getter, f: Filter, quarter: str | None = None) -> Page
     quarter = quarter if quarter in quarters else quarters[-1]
     now, before, prev_quarter = quarter_rows(posts.per_quarter, posts_before.per_quarter, quarter)
     items_now, items_before, _ = quarter_rows(posts.item_rates, posts_before.item_rates, quarter)
-    compared = f"与{charts.quarter_label(prev_quarter)}比较。" if prev_quarter else "没有更早季度的评定可比较。"
+    compared = f"与{quarter_text(prev_quarter)}比较。" if prev_quarter else "没有更早季度的评定可比较。"
 
     def first(frame: pd.DataFrame, column: str):
         return None if frame.empty else int(frame[column].iloc[0])
@@ -189,7 +190,7 @@ def model_posts_view(get: Getter, f: Filter, quarter: str | None = None) -> Page
     weakest_item = weakest["item"].iloc[0] if len(weakest) else "无"
     shown = [q for q in quarters if q <= quarter][-MODEL_POST_QUARTERS_SHOWN:]
     items = posts.item_rates[posts.item_rates["quarter"].isin(shown)]
-    items = items.assign(quarter=items["quarter"].map(charts.quarter_label))
+    items = items.assign(quarter=items["quarter"].map(quarter_text))
     units = posts.per_unit[posts.per_unit["quarter"] == quarter]
     return PageView("党员示范岗", note="按季度评定", sections=(Section(
         kpis=(
@@ -206,7 +207,7 @@ def model_posts_view(get: Getter, f: Filter, quarter: str | None = None) -> Page
             Chart("六好各项达标率", charts.grouped_rates(items, "item", "rate", "quarter", "“六好”各项达标率",
                                                  "met", "posts"), wide=True),
             Chart("各队六好达标率", charts.ratio_bars(units, "unit", "all_met", "posts",
-                                                f"各队六好达标率（{charts.quarter_label(quarter)}）", "六好达标率"),
+                                                f"各队六好达标率（{quarter_text(quarter)}）", "六好达标率"),
                   wide=True),
         )),))
 
@@ -224,7 +225,7 @@ def zones_view(get: Getter, f: Filter) -> PageView:
             "请在“数据上传”页上传各队的月度人员名册，或调整左侧的月份。"))
     notice = ""
     if len(zones.owners_not_members):
-        notice = (f"数据提醒：{len(zones.owners_not_members)} 名承包人在 {charts.month_label(zones.roster_month)}"
+        notice = (f"数据提醒：{len(zones.owners_not_members)} 名承包人在 {month_text(zones.roster_month)}"
                   "的名册中不是党员或不在名册中，请核对《党员责任区》与人员名册。")
     return PageView("党员责任区", zones.roster_month, note, sections=(Section(
         kpis=(
@@ -316,7 +317,7 @@ def scores_view(get: Getter, f: Filter, quarter: str | None = None) -> PageView:
             "所选范围内没有比学争优得分", "请在“数据上传”页上传各队每季度的《比学争优》得分表，或调整左侧的队和月份。"))
     quarters = list(trend.review["quarter"])
     quarter = quarter if quarter in quarters else quarters[-1]
-    quarter_name = charts.quarter_label(quarter)
+    quarter_name = quarter_text(quarter)
     fq = f.in_quarter(quarter)
     chosen, before = get("score_trend", fq), get("score_trend", fq.previous())
     mean, mean_before = get("mean_score", fq), get("mean_score", fq.previous())

@@ -1,5 +1,5 @@
 """What a page view is made of — KPI cards (and how a card reads), charts, sections, the page —
-and the texts around them (percent, month, 队·班组, the scope line). No Streamlit here."""
+and the texts around them (队·班组, the scope line; numbers and periods are worded by formatting.py). No Streamlit here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from lib.metrics.query import Filter, Ratio
+from lib.present.formatting import month_text, percent, scope_period_text
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Kpi:
         """The card as words: the value, n/N under a percentage, the change against the previous period."""
         value, previous, unit = self.value, self.previous, self.unit
         if isinstance(value, Ratio):
-            shown, caption = pct(value.value), (f"{value.n} / {value.N}" if value.N else "分母为 0")
+            shown, caption = percent(value.value), (f"{value.n} / {value.N}" if value.N else "分母为 0")
             before = previous.value if isinstance(previous, Ratio) else None
             diff = None if value.value is None or before is None else round((value.value - before) * 100, 1)
             delta = None if diff is None else f"{diff:+.1f} 个百分点"
@@ -93,14 +94,6 @@ class PageView:
         return "口径：" + "；".join(parts) + "。" if parts else ""
 
 
-def pct(value: float | None) -> str:
-    return "无数据" if value is None else f"{value:.1%}"
-
-
-def month_text(month) -> str:
-    return f"{month.year}年{month.month}月"
-
-
 def team_label(pair: tuple[str, str]) -> str:
     return f"{pair[0]}·{pair[1]}"
 
@@ -110,12 +103,7 @@ def scope_text(f: Filter, data_month=None) -> str:
     who = "、".join(f.units) if f.units else "全矿"
     if f.teams:
         who += "（" + "、".join(team_label(t) for t in f.teams) + "）"
-    period = month_text(f.start) + ("" if f.start == f.end else "–" + month_text(f.end))
-    parts = [who, period]
+    parts = [who, scope_period_text(f.start, f.end)]
     if data_month is not None:
         parts.append(f"数据截至{month_text(data_month)}")
     return " · ".join(parts)
-
-
-def date_text(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
