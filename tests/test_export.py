@@ -34,3 +34,15 @@ def test_every_dangerous_start_is_guarded_and_ordinary_values_keep_their_types()
     assert not re.search(r"<f[ >]", _sheet_xml(data))
     ws = load_workbook(io.BytesIO(data))["表"]
     assert [c.value for c in ws["B"]] == ["数", 1, 2.5, None]
+
+
+def test_numpy_scalars_dates_and_timestamps_inside_object_columns_are_written_as_plain_values():
+    import datetime as dt
+
+    import numpy as np
+
+    frame = pd.DataFrame({"值": pd.Series([np.int64(3), np.float64(2.5), np.bool_(True), pd.NA, dt.date(2024, 6, 1),
+                                          pd.Timestamp("2024-06-03 14:05")], dtype=object)})
+    ws = load_workbook(io.BytesIO(xlsx_bytes({"表": frame})))["表"]
+    assert [c.value for c in ws["A"]] == ["值", 3, 2.5, True, None, dt.datetime(2024, 6, 1),
+                                          dt.datetime(2024, 6, 3, 14, 5)]

@@ -7,6 +7,7 @@ lib.present.exports.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
