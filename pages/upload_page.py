@@ -26,6 +26,9 @@ from lib.access.auth import UPLOADER, PermissionDenied, User
 from lib.ingest.clean import clean_org
 from lib.store.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, import_preview, is_database_busy,
                                 parse_file, preview_parsed)
+from lib.ingest.periods import quarter_of
+from lib.metrics.query import add_months
+from lib.present.formatting import month_text, quarter_text, timestamp_text, year_text
 from lib.store.logs import export_history, history
 from lib.store.undo import UndoRefused, undo
 from lib.store.upload import file_hash as hash_of, rejected_file
@@ -136,15 +139,14 @@ def _known_units() -> list[str]:
 
 
 def _period_options(kind: str) -> list[str]:
-    today = dt.date.today()
+    """The latest 36 months, 12 quarters or 10 years, newest first, worded as everywhere else."""
+    this_month = dt.date.today().replace(day=1)
+    months = [add_months(this_month, -i) for i in range(36)]
     if kind == "month":
-        return [f"{y}年{m}月" for y, m in ((today.year - (i + 12 - today.month) // 12,
-                                           (today.month - 1 - i) % 12 + 1) for i in range(36))]
+        return [month_text(m) for m in months]
     if kind == "quarter":
-        q = (today.month - 1) // 3
-        names = "一二三四"
-        return [f"{today.year - (i + 3 - q) // 4}年第{names[(q - i) % 4]}季度" for i in range(12)]
-    return [f"{today.year - i}年" for i in range(10)]
+        return list(dict.fromkeys(quarter_text(quarter_of(m)) for m in months))[:12]
+    return [year_text(this_month.year - i) for i in range(10)]
 
 
 def _context_inputs(file_hash: str, needed: list[str], units: list[str]) -> dict[str, str]:
@@ -179,7 +181,7 @@ def _context_inputs(file_hash: str, needed: list[str], units: list[str]) -> dict
     return context
 
 
-def _problems(problems: list[Finding]) -> pd.DataFrame:
+def _findings_table(problems: list[Finding]) -> pd.DataFrame:
     frame = findings_frame(problems)
     frame["行号"] = ["" if pd.isna(r) else str(int(r)) for r in frame["行号"]]  # blank, not "None", for the file
     return frame
@@ -210,12 +212,12 @@ def _problem_tables(result: FileResult, key: str, show_errors: bool = True) -> N
     errors, warnings = (result.errors if show_errors else []), result.warnings
     if errors:
         st.markdown(f"**错误（{len(errors)} 处，须改正后重新上传）**")
-        st.dataframe(_problems(errors), hide_index=True, width="stretch")
+        st.dataframe(_findings_table(errors), hide_index=True, width="stretch")
     if warnings:
         with st.expander(f"提醒（{len(warnings)} 条，不影响导入，请核对）"):
-            st.dataframe(_problems(warnings), hide_index=True, width="stretch")
+            st.dataframe(_findings_table(warnings), hide_index=True, width="stretch")
     if errors or warnings:
-        frame = _problems(result.all_findings)
+        frame = _findings_table(result.all_findings)
         ui.excel_download("下载错误清单", {"错误清单": frame}, f"{Path(result.file_name).stem}_错误清单",
                           key=f"problems-{key}", what="错误清单", detail=result.file_name, store=real)
 
@@ -447,7 +449,7 @@ if log_frame is not None:
         st.caption("正式数据库中还没有导入记录。")
     else:
         shown = log_frame.copy()
-        shown["导入时间"] = pd.to_datetime(shown["导入时间"]).dt.strftime("%Y-%m-%d %H:%M")
+        shown["导入时间"] = [timestamp_text(t) for t in shown["导入时间"]]
         st.dataframe(shown, hide_index=True, width="stretch")
         if not user.can_undo:
             st.caption("撤销导入只能由管理员操作。")
@@ -492,4 +494,5 @@ else:
         st.caption("还没有人下载过表格、图片或汇报材料。")
     else:
         st.caption("每次下载表格、图表图片或汇报材料都记录在这里（最近 200 次）。")
-        st.dataframe(exports, hide_index=True, width="stretch")
+        st.dataframe(exports.assign(导出时间=[timestamp_text(t) for t in exports["导出时间"]]), hide_index=True,
+                     width="stretch")

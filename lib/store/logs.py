@@ -39,8 +39,7 @@ EXPORT_LOG_COLUMNS = {"exported_at": "导出时间", "user_name": "导出人", "
 
 
 def export_history(store, user: User) -> pd.DataFrame:
-    """The export log, newest first, with Chinese headers; only a 管理员 may read who took what."""
+    """The export log, newest first, with Chinese headers (times as stored); only a 管理员 may read who took what."""
     require(user, MANAGE, action="查看导出记录")
     frame = store.query("SELECT * FROM export_log ORDER BY exported_at DESC LIMIT ?", [LOG_ROWS_SHOWN])
-    frame["exported_at"] = pd.to_datetime(frame["exported_at"]).dt.strftime("%Y-%m-%d %H:%M")
     return frame[list(EXPORT_LOG_COLUMNS)].rename(columns=EXPORT_LOG_COLUMNS)
