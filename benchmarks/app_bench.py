@@ -132,7 +132,7 @@ def instrument(split: Split) -> None:
 
     import streamlit as st
 
-    from lib.present import charts
+    from lib.present import charts  # noqa: F401
     from lib.access import export
     import ui
 
@@ -178,7 +178,7 @@ def measure_scale(scale: str, home: Path, reps: int, lockstep: bool = False) -> 
     import plotly.io  # noqa: F401
     from streamlit.testing.v1 import AppTest
 
-    from lib.present import charts
+    from lib.present import charts  # noqa: F401
     from lib.metrics import registry  # noqa: F401
     import ui  # noqa: F401
 

@@ -225,7 +225,7 @@ class World:
         return p
 
     def _add_dev(self, p: Person, candidate: dt.date | None, probation: dt.date | None, *, fast=False,
-                 activist: dt.date | None = None, applied: dt.date | None = None, mentor_unit=None) -> None:
+                 activist: dt.date | None = None, applied: dt.date | None = None) -> None:
         rng = self.rng
         if candidate is not None:
             activist = add_days(candidate, -(rng.randint(220, 320) if fast else rng.randint(380, 620)))

@@ -377,11 +377,6 @@ def demo_specs() -> list[FileSpec]:
     return Files(World()).all()
 
 
-def demo_specs() -> list[FileSpec]:
-    """Every file of the demo data set, in import order (computed, not yet written)."""
-    return Files(World()).all()
-
-
 def write_demo_workbooks(folder: Path) -> list[Path]:
     """Write every demo workbook into `folder`; return them in the order they should be imported."""
     folder = Path(folder)

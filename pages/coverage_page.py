@@ -3,7 +3,6 @@ import streamlit as st
 
 import ui
 from lib.labels import CHANGE_LABELS
-from lib.present import charts
 from lib.present.page_views import TOP_TEAMS, coverage_view, team_share_chart
 from lib.present.formatting import month_text, percent
 

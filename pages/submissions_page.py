@@ -6,7 +6,6 @@ range; a cell is 已报送 when the sheet has rows for that 队 and period. Whol
 """
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 import ui

@@ -219,9 +219,6 @@ class AuthConfig:
         return not self.oidc and not self.accounts
 
 
-NO_ACCOUNTS = AuthConfig({}, {})
-
-
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
@@ -242,11 +239,6 @@ def _user_from_entry(where: str, entry, default_name: str, errors: list[str]) ->
         errors.append(f"{where}：{problem}")
         return None
     return User(name, role, unit)
-
-
-def load_accounts(secrets: Mapping) -> dict[str, Account]:
-    """`[accounts.<login>]` tables → accounts. Raises AccountConfigError listing every problem."""
-    return load_config(secrets).accounts  # type: ignore[return-value]
 
 
 def load_config(secrets: Mapping) -> AuthConfig:

@@ -355,7 +355,6 @@ SHEETS: tuple[SheetType, ...] = (
 )
 
 SHEETS_BY_KEY = {s.key: s for s in SHEETS}
-SHEETS_BY_LABEL = {s.label: s for s in SHEETS}
 
 # Headers that carry no data: dropped silently (counted) wherever they appear.
 IGNORED_HEADERS = ("序号", "编号序", "备注", "说明", "填表说明")
