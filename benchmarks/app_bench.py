@@ -132,9 +132,9 @@ def instrument(split: Split) -> None:
 
     import streamlit as st
 
-    from lib.present import charts  # noqa: F401
-    from lib.access import export
     import ui
+    from lib.access import export
+    from lib.present import charts  # noqa: F401
 
     def sheets(args, kwargs):
         frames = args[0] if args else kwargs["sheets"]
@@ -178,9 +178,9 @@ def measure_scale(scale: str, home: Path, reps: int, lockstep: bool = False) -> 
     import plotly.io  # noqa: F401
     from streamlit.testing.v1 import AppTest
 
-    from lib.present import charts  # noqa: F401
-    from lib.metrics import registry  # noqa: F401
     import ui  # noqa: F401
+    from lib.metrics import registry  # noqa: F401
+    from lib.present import charts  # noqa: F401
 
     split = Split()
     instrument(split)

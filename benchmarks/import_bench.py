@@ -61,9 +61,9 @@ def time_pandas_openpyxl(path: Path) -> tuple[float, float]:
 
 def time_our_import(path: Path, db: Path) -> tuple[float, float, int]:
     """Wall and CPU seconds (DuckDB's threads included), and the rows loaded."""
-    from lib.store.importer import IMPORTED, import_file
     from lib.access.auth import cli_user
     from lib.store.database import Store
+    from lib.store.importer import IMPORTED, import_file
 
     store = Store(db)
     started, cpu = time.perf_counter(), time.process_time()

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import duckdb
 
+from demo import group_scale as group_data
 from lib.ingest.sheets import SHEETS
 from lib.metrics import query
 from lib.metrics.json_contract import REPORTED, all_metrics, plain
@@ -52,8 +53,6 @@ from lib.present.deck import deck_content
 from lib.present.highlights import highlights
 from lib.present.page_views import overview_view
 from lib.store.database import Store
-
-from demo import group_scale as group_data
 
 LIMIT_MS = 150
 GOAL_RATIO = 3.0

@@ -37,8 +37,8 @@ def build_demo_database(db_path: Path, progress=None) -> str:
     """
     # Imported here: the writer child runs this module too and needs none of the store (½ s).
     from lib.access.auth import ADMIN, User
-    from lib.store.importer import REJECTED, import_file
     from lib.store.database import Store
+    from lib.store.importer import REJECTED, import_file
 
     importer = User(DEMO_IMPORTER_NAME, ADMIN)
 

@@ -11,8 +11,18 @@ import datetime as dt
 import random
 
 from demo.timeline import Months, Placed
-from demo.vocabulary import (FEEDBACK_DELAYS, HQ, ORG, PARTY, PROBLEM_TEXTS, SATISFACTION, TALK_METHODS,
-                             TALK_TOPICS, draw_name, draw_post)
+from demo.vocabulary import (
+    FEEDBACK_DELAYS,
+    HQ,
+    ORG,
+    PARTY,
+    PROBLEM_TEXTS,
+    SATISFACTION,
+    TALK_METHODS,
+    TALK_TOPICS,
+    draw_name,
+    draw_post,
+)
 
 SEED = 2021
 MINES = tuple(f"{n}矿" for n in ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"))

@@ -32,8 +32,7 @@ import pyarrow as pa
 
 from demo.group import MINES, N_MONTHS, SEED, Group, Person, month_of, month_start, quarter_label
 from demo.story import ZONE_OWNERS
-from demo.vocabulary import (COMMITTEE_ROLES, HQ, MODEL_POSTS_PER_UNIT, SCORE_ITEMS, SLOGANS, ZONE_DUTIES,
-                             draw_six_goods)
+from demo.vocabulary import COMMITTEE_ROLES, HQ, MODEL_POSTS_PER_UNIT, SCORE_ITEMS, SLOGANS, ZONE_DUTIES, draw_six_goods
 from lib.ingest.sheets import SHEETS, SIX_GOODS
 from lib.store.database import Store
 

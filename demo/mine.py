@@ -11,10 +11,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from demo.timeline import Placed, add_days
 from demo.pairs import LedgerItem, Pair, Talk, draw_pairs, draw_problems, draw_talks
-from demo.story import (COVERS, DONORS, LAST_DAY, N_MONTHS, RELAPSES, SEED, TARGETS_2020, UNITS, month_of,
-                        month_start)
+from demo.story import COVERS, DONORS, LAST_DAY, N_MONTHS, RELAPSES, SEED, TARGETS_2020, UNITS, month_of, month_start
+from demo.timeline import Placed, add_days
 from demo.vocabulary import HQ, MODEL_POSTS_PER_UNIT, ORG, PARTY, draw_name, draw_post
 
 

@@ -8,8 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from demo.timeline import add_days
 from demo.story import ACTIVE_MEMBERS, ACTIVE_WORKERS, N_MONTHS, RELAPSES, UNITS, month_of
+from demo.timeline import add_days
 from demo.vocabulary import FEEDBACK_DELAYS, HQ, PROBLEM_TEXTS, SATISFACTION, TALK_METHODS, TALK_TOPICS
 
 if TYPE_CHECKING:

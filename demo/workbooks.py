@@ -13,11 +13,32 @@ from dataclasses import replace
 from pathlib import Path
 
 from demo.mine import World
+from demo.sheet_layout import (
+    CN_QUARTERS,
+    CSV_STYLE,
+    LEDGER_STYLE,
+    UNIT_STYLES,
+    FileSpec,
+    Style,
+    cell_value,
+    sheet_rows,
+    write_file,
+)
+from demo.story import (
+    BRANCH,
+    FIRST_YEAR,
+    LIAISON_FROM,
+    N_MONTHS,
+    RELAPSES,
+    SEED,
+    TEAM_TYPE,
+    UNITS,
+    ZONE_OWNERS,
+    month_of,
+    month_start,
+    quarter_label,
+)
 from demo.timeline import add_days
-from demo.sheet_layout import (CN_QUARTERS, CSV_STYLE, LEDGER_STYLE, UNIT_STYLES, FileSpec, Style, cell_value,
-                               sheet_rows, write_file)
-from demo.story import (BRANCH, FIRST_YEAR, LIAISON_FROM, N_MONTHS, RELAPSES, SEED, TEAM_TYPE, UNITS,
-                        ZONE_OWNERS, month_of, month_start, quarter_label)
 from demo.vocabulary import COMMITTEE_ROLES, HQ, PARTY, SCORE_ITEMS, SLOGANS, ZONE_DUTIES, draw_six_goods
 from lib.ingest.sheets import SHEETS_BY_KEY
 

@@ -19,12 +19,12 @@ import duckdb
 
 from lib.access.auth import PermissionDenied, cli_user
 from lib.config import DB_ENV, default_db_path, demo_db_path
+from lib.ingest.template import write_template
 from lib.store.backup import backup, restore
+from lib.store.database import Store
 from lib.store.importer import REJECTED, STATUS_LABELS, import_paths, is_database_busy
 from lib.store.logs import history
 from lib.store.undo import UndoRefused, undo
-from lib.store.database import Store
-from lib.ingest.template import write_template
 
 BUSY_MESSAGE = "数据库正被其他程序（如正在运行的看板）占用。请在看板的“数据上传”页操作，或关闭看板后再试。"
 
@@ -126,8 +126,8 @@ def _filter(args, store: Store):
 def cmd_metrics(args) -> int:
     from lib.labels import HEADLINES
     from lib.metrics.json_contract import all_metrics
-    from lib.present.formatting import value_text
     from lib.metrics.registry import Indicators
+    from lib.present.formatting import value_text
 
     store = _store(args)
     f = _filter(args, store)

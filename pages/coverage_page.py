@@ -3,8 +3,8 @@ import streamlit as st
 
 import ui
 from lib.labels import CHANGE_LABELS
-from lib.present.page_views import TOP_TEAMS, coverage_view, team_share_chart
 from lib.present.formatting import month_text, percent
+from lib.present.page_views import TOP_TEAMS, coverage_view, team_share_chart
 
 selection = ui.current_filter()
 view = coverage_view(ui.metric, selection)

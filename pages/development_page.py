@@ -1,8 +1,8 @@
 """发展党员 (发展上加力): who the development targets are, where the pipeline stands, what is late."""
 import streamlit as st
 
-from lib.metrics import thresholds
 import ui
+from lib.metrics import thresholds
 from lib.present.formatting import date_text
 from lib.present.page_views import development_view
 

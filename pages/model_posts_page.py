@@ -1,8 +1,8 @@
 """党员示范岗 (点一盏灯): the posts of one quarter, judged against the 六好 standard."""
 import streamlit as st
 
-from lib.metrics import thresholds
 import ui
+from lib.metrics import thresholds
 from lib.present.formatting import quarter_text
 from lib.present.page_views import model_posts_view
 

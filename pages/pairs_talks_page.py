@@ -1,8 +1,8 @@
 """包保谈心: 谈一次心 — who is paired with whom, how often they talk, which pairs have gone quiet."""
 import streamlit as st
 
-from lib.metrics import thresholds
 import ui
+from lib.metrics import thresholds
 from lib.present.page_views import pairs_talks_view
 
 selection = ui.show_page(pairs_talks_view)

@@ -24,26 +24,33 @@ import streamlit as st
 import ui
 from lib.access.auth import UPLOADER, PermissionDenied, User
 from lib.ingest.clean import clean_org
-from lib.store.importer import (IMPORTED, READY, REJECTED, UNCHANGED, FileResult, import_preview, is_database_busy,
-                                parse_file, preview_parsed)
-from lib.ingest.periods import quarter_of
-from lib.metrics.query import add_months
-from lib.present.formatting import month_text, quarter_text, timestamp_text, year_text
-from lib.store.logs import export_history, history
-from lib.store.undo import UndoRefused, undo
-from lib.store.upload import file_hash as hash_of, rejected_file
-from lib.ingest.parse import CONTEXT_LABELS, infer_context
 from lib.ingest.findings import Finding, findings_frame
+from lib.ingest.parse import CONTEXT_LABELS, infer_context
+from lib.ingest.periods import quarter_of
 from lib.ingest.sheet_docs import DOC_PATH
-from lib.store.units import known_units
 from lib.ingest.template import template_bytes
+from lib.metrics.query import add_months
+from lib.present.formatting import month_text, quarter_text, year_text
+from lib.store.importer import (
+    IMPORTED,
+    READY,
+    REJECTED,
+    UNCHANGED,
+    FileResult,
+    import_preview,
+    is_database_busy,
+    parse_file,
+    preview_parsed,
+)
+from lib.store.units import known_units
+from lib.store.upload import file_hash as hash_of, rejected_file
+from ui.logs import BUSY_MESSAGE
 
 log = logging.getLogger("dangjian")
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_TYPES = ["xlsx", "xlsm", "xls", "et", "csv"]
 CONTEXT_ORDER = ("unit", "month", "quarter", "year")
-BUSY_MESSAGE = "数据库正被其他操作占用，请稍后再试"
 
 state = st.session_state
 state.setdefault("upload_previews", {})   # (hash, context json) → KeptPreview; only those the page shows
@@ -434,65 +441,19 @@ with st.expander("各报表的列和填写要求（报表说明）"):
         st.caption("报表说明文件缺失，请联系管理员。")
 st.page_link("pages/definitions_page.py", label="各指标的计算方法（指标口径）", icon=":material/menu_book:")
 
-# ---------------------------------------------------------------- import history and undo
+# ---------------------------------------------------------------- import log (with undo) and export log
+
+
+def _after_undo(import_id: int, was_demo: bool) -> None:
+    """The undone import's file may be imported again in this session; the view may switch."""
+    for key in [k for k, r in state.upload_done.items() if r.import_id == import_id]:
+        del state.upload_done[key]
+    state.upload_last = [k for k in state.upload_last if k in state.upload_done]
+    state.upload_flash = ("success", f"已撤销第 {import_id} 次导入，数据已恢复到该次导入之前。")
+    _switch_view_if_needed(was_demo)
+
 
 st.divider()
-st.subheader("导入记录")
-try:
-    log_frame = history(real)
-except Exception:  # noqa: BLE001
-    log.exception("reading the import log failed")
-    log_frame = None
-    st.error("暂时无法读取导入记录，请稍后刷新页面。")
-if log_frame is not None:
-    if log_frame.empty:
-        st.caption("正式数据库中还没有导入记录。")
-    else:
-        shown = log_frame.copy()
-        shown["导入时间"] = [timestamp_text(t) for t in shown["导入时间"]]
-        st.dataframe(shown, hide_index=True, width="stretch")
-        if not user.can_undo:
-            st.caption("撤销导入只能由管理员操作。")
-        else:
-            active = shown[shown["状态"] == "有效"]
-            labels = {int(r["编号"]): f"第 {int(r['编号'])} 次 · {r['文件']} · {r['导入时间']}" for _, r in active.iterrows()}
-            st.markdown("**撤销导入**")
-            st.caption("撤销后，该次导入的数据被删除，被它替换的数据恢复原状。若之后的导入又替换了同一范围，需先撤销较新的那次。")
-            left, right = st.columns([3, 1], vertical_alignment="bottom")
-            chosen = left.selectbox("选择要撤销的导入", list(labels), index=None, format_func=labels.get,
-                                    key="undo-choice", placeholder="选择一次有效的导入" if labels else "没有可撤销的导入")
-            if right.button("撤销所选导入", disabled=chosen is None, key="undo-button", icon=":material/undo:"):
-                was_demo = showing_demo
-                try:
-                    undo(real, int(chosen), user)
-                except (UndoRefused, PermissionDenied) as refused:
-                    st.error(refused.message, icon=":material/block:")
-                except Exception as exc:  # noqa: BLE001
-                    log.exception("undo of import %s failed", chosen)
-                    st.error(BUSY_MESSAGE if is_database_busy(exc) else "撤销时出现意外问题，数据库未做改动（已记录）",
-                             icon=":material/error:")
-                else:
-                    ui.clear_caches()
-                    # The file of that import may be imported again in this session.
-                    for key in [k for k, r in state.upload_done.items() if r.import_id == int(chosen)]:
-                        del state.upload_done[key]
-                    state.upload_last = [k for k in state.upload_last if k in state.upload_done]
-                    state.upload_flash = ("success", f"已撤销第 {int(chosen)} 次导入，数据已恢复到该次导入之前。")
-                    state.pop("undo-choice", None)
-                    _switch_view_if_needed(was_demo)
-                    st.rerun()
-
-# ---------------------------------------------------------------- export log
-
+ui.import_log(real, user, lambda import_id: _after_undo(import_id, showing_demo))
 st.divider()
-st.subheader("导出记录")
-if not user.can_admin:
-    st.caption("导出记录（谁在何时下载了哪些表格、图片和汇报材料）只有管理员可以查看。")
-else:
-    exports = export_history(ui.get_store()[0], user)
-    if exports.empty:
-        st.caption("还没有人下载过表格、图片或汇报材料。")
-    else:
-        st.caption("每次下载表格、图表图片或汇报材料都记录在这里（最近 200 次）。")
-        st.dataframe(exports.assign(导出时间=[timestamp_text(t) for t in exports["导出时间"]]), hide_index=True,
-                     width="stretch")
+ui.export_log(user)

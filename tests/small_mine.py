@@ -5,8 +5,8 @@ The mine: 甲队 (A班, B班) and 乙队 (C班), rosters for 2024-01 and 2024-02
   2024-02  A班: 001 党员, 002, 003 | B班: 004 党员, 005    | C班: 007 (blank; 006 left)
 """
 from lib.access.auth import ADMIN, User
-from lib.store.importer import IMPORTED, import_file
 from lib.store.database import Store
+from lib.store.importer import IMPORTED, import_file
 from tests.workbooks import canonical_header, xlsx_bytes
 
 ROSTER = {

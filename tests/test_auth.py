@@ -6,17 +6,30 @@ import pytest
 from openpyxl import load_workbook
 
 from lib.access import auth
-from lib.access.auth import (ADMIN, DEMO_USER, UPLOAD, UPLOADER, VIEWER, AccountConfigError, PermissionDenied, User,
-                      cli_user, hash_password, load_config, require, user_for_email, verify_password)
+from lib.access.auth import (
+    ADMIN,
+    DEMO_USER,
+    UPLOAD,
+    UPLOADER,
+    VIEWER,
+    AccountConfigError,
+    PermissionDenied,
+    User,
+    cli_user,
+    hash_password,
+    load_config,
+    require,
+    user_for_email,
+    verify_password,
+)
 from lib.present.exports import export_table
-from lib.store.logs import export_history
 from lib.store.backup import backup, restore
 from lib.store.importer import IMPORTED, REJECTED, import_file, import_paths, preview
-from lib.store.logs import history
+from lib.store.logs import export_history, history
 from lib.store.undo import undo
+from tests.fingerprint import fingerprint
 from tests.users import ADMIN_USER, VIEWER_USER, uploader
 from tests.workbooks import canonical_header, roster, xlsx_bytes
-from tests.fingerprint import fingerprint
 
 # Cheap hashes: the cost factor does not change what is tested.
 PASSWORD = "煤矿党建2024!"

@@ -9,13 +9,25 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lib.ingest import clean
 from lib.ingest.clean import (
-    Cleaned, clean_bool, clean_date, clean_enum, clean_good, clean_id, clean_month, clean_name,
-    clean_number, clean_org, clean_org_list, clean_quarter, clean_text, clean_year, is_blank,
+    Cleaned,
+    clean_bool,
+    clean_date,
+    clean_enum,
+    clean_good,
+    clean_id,
+    clean_month,
+    clean_name,
+    clean_number,
+    clean_org,
+    clean_org_list,
+    clean_quarter,
+    clean_text,
+    clean_year,
+    is_blank,
     normalize_text,
 )
 

@@ -27,13 +27,13 @@ import pytest
 from openpyxl import Workbook
 
 from lib.access.auth import ADMIN, User
-from lib.store.importer import IMPORTED, REJECTED, import_file
 from lib.ingest.reader import FileRejected
-from lib.ingest.sniff import sniff_format
 from lib.ingest.sheets import SHEETS
+from lib.ingest.sniff import sniff_format
 from lib.store.database import Store
-from tests.workbooks import ROSTER_HEADER, canonical_header, xlsx_bytes
+from lib.store.importer import IMPORTED, REJECTED, import_file
 from tests.fingerprint import fingerprint
+from tests.workbooks import ROSTER_HEADER, canonical_header, xlsx_bytes
 
 CORPUS_USER = User("语料", ADMIN)
 

@@ -13,15 +13,13 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from lib import cli
-from lib.present import deck
-from lib.present import exports as export
-from lib.present import render
 from lib.access.auth import PermissionDenied, User
 from lib.metrics.query import Filter
 from lib.metrics.registry import Indicators
 from lib.metrics.scope import default_filter
-from lib.store.database import Store
+from lib.present import deck, exports as export, render
 from lib.present.page_views import VIEWS
+from lib.store.database import Store
 from tests.users import ADMIN_USER, VIEWER_USER
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 
 from lib.metrics import thresholds
-from lib.present.highlights import MAX_HIGHLIGHTS, TONES, Highlight, highlights, name_list
 from lib.metrics.query import Filter, Ratio, add_months
 from lib.metrics.registry import Indicators
+from lib.present.highlights import MAX_HIGHLIGHTS, TONES, Highlight, highlights, name_list
 from lib.store.database import Store
 
 JAN, FEB = dt.date(2024, 1, 1), dt.date(2024, 2, 1)

@@ -7,13 +7,13 @@ import sys
 import pytest
 
 from lib.access.auth import ADMIN, User
+from lib.ingest.sheets import SHEETS
 from lib.store.importer import IMPORTED, REJECTED, UNCHANGED, import_file, preview
 from lib.store.logs import history
 from lib.store.undo import UndoRefused, undo
-from lib.ingest.sheets import SHEETS
-from tests.workbooks import ROSTER_HEADER, canonical_header, roster, xlsx_bytes
-from tests.users import ADMIN_USER
 from tests.fingerprint import fingerprint
+from tests.users import ADMIN_USER
+from tests.workbooks import ROSTER_HEADER, canonical_header, roster, xlsx_bytes
 
 
 def test_roster_imports_with_its_scope(store):

@@ -5,15 +5,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from lib.access import masking
-from lib.labels import COLUMN_LABELS
-from lib.access.masking import (ID_FIELDS, ID_LABELS, NAME_FIELDS, NAME_LABELS, mask_frame, mask_id, mask_name,
-                         mask_text, text_masker)
+from lib.access.masking import (
+    ID_FIELDS,
+    ID_LABELS,
+    NAME_FIELDS,
+    NAME_LABELS,
+    mask_frame,
+    mask_id,
+    mask_name,
+    mask_text,
+    text_masker,
+)
 from lib.ingest.sheets import SHEETS
-
+from lib.labels import COLUMN_LABELS
 
 # ------------------------------------------------------------------ names
 

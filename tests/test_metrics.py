@@ -10,11 +10,10 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-
 from lib.metrics.json_contract import all_metrics
-from lib.present.formatting import value_text
 from lib.metrics.query import Filter, Ratio
 from lib.metrics.registry import Indicators
+from lib.present.formatting import value_text
 from lib.store.database import Store
 from tests.users import ADMIN_USER
 
@@ -217,8 +216,8 @@ def test_cli_metrics_json(mine, tmp_path):
 
 
 def test_definitions_document_names_every_indicator_and_setting():
-    from lib.metrics import thresholds
     from lib.config import ROOT
+    from lib.metrics import thresholds
 
     doc = (ROOT / "docs" / "指标口径.md").read_text(encoding="utf-8")
     ids = ["dev_frontline_share", "dev_leader_share", "dev_pipeline", "team_coverage", "blank_team_trend",

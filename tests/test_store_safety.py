@@ -11,11 +11,11 @@ import time
 import pytest
 
 from lib.store.backup import backup, restore
-from lib.store.importer import IMPORTED, import_file
 from lib.store.database import Store
-from tests.workbooks import roster, xlsx_bytes
-from tests.users import ADMIN_USER
+from lib.store.importer import IMPORTED, import_file
 from tests.fingerprint import fingerprint
+from tests.users import ADMIN_USER
+from tests.workbooks import roster, xlsx_bytes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

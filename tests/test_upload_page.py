@@ -96,3 +96,30 @@ def test_previews_are_kept_only_for_the_files_shown(db):
     assert len(at.session_state["upload_hashes"]) == 1
     at.file_uploader(key="upload-files-0").set_value([]).run()
     assert not at.session_state["upload_previews"] and not at.session_state["upload_hashes"]
+
+
+def test_undo_from_the_import_log_puts_back_what_the_import_replaced(db):
+    store = Store.shared(db)
+    import_file(store, xlsx_bytes({"人员名册": roster(n=4)}), "first.xlsx", ADMIN_USER)
+    second = import_file(store, xlsx_bytes({"人员名册": roster(n=6, start=100)}), "second.xlsx", ADMIN_USER)
+    at = upload_page()
+    log_table = at.dataframe[-1].value
+    assert list(log_table["文件"]) == ["second.xlsx", "first.xlsx"]
+    at.selectbox(key="undo-choice").set_value(second.import_id).run()
+    at.button(key="undo-button").click().run()
+    assert not at.exception, at.exception
+    assert any(f"已撤销第 {second.import_id} 次导入" in s.value for s in at.success)
+    assert store.cursor().execute("SELECT count(*) FROM roster").fetchone() == (4,)
+    assert list(at.dataframe[-1].value["状态"]) == ["已撤销", "有效"]
+
+
+def test_undo_refused_when_a_later_import_replaced_the_same_scope(db):
+    store = Store.shared(db)
+    first = import_file(store, xlsx_bytes({"人员名册": roster(n=4)}), "first.xlsx", ADMIN_USER)
+    import_file(store, xlsx_bytes({"人员名册": roster(n=6, start=100)}), "second.xlsx", ADMIN_USER)
+    at = upload_page()
+    at.selectbox(key="undo-choice").set_value(first.import_id).run()
+    at.button(key="undo-button").click().run()
+    assert not at.exception, at.exception
+    assert at.error, "a refused undo says why"
+    assert store.cursor().execute("SELECT count(*) FROM roster").fetchone() == (6,)

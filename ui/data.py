@@ -13,13 +13,13 @@ import datetime as dt
 
 import streamlit as st
 
+from lib.access.masking import mask_result
 from lib.config import default_db_path, demo_db_path
 from lib.metrics.query import Filter
 from lib.metrics.registry import Indicators
 from lib.metrics.scope import loaded_months
 from lib.natural_order import natural_key, natural_sorted
 from lib.present.highlights import Highlight, highlights as highlights_from
-from lib.access.masking import mask_result
 from lib.store.database import Store
 from ui.signin import full_names_shown
 

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.access.auth import (DEMO_USER, AccountConfigError, AuthConfig, PermissionDenied, User, load_config,
-                             user_for_email, verify_password)
+from lib.access.auth import (
+    DEMO_USER,
+    AccountConfigError,
+    AuthConfig,
+    PermissionDenied,
+    User,
+    load_config,
+    user_for_email,
+    verify_password,
+)
 from ui.meeting import meeting_mode
 
 SECRETS_EXAMPLE = ".streamlit/secrets.toml.example"

@@ -27,15 +27,14 @@ that are not strings (a 工号 read as the number 81234.0) are masked as the tex
 from __future__ import annotations
 
 import dataclasses
-
 import re
 from collections.abc import Callable, Iterable
 
 import pandas as pd
 
 from lib.ingest.clean import is_blank, normalize_text
-from lib.labels import COLUMN_LABELS
 from lib.ingest.sheets import SHEETS
+from lib.labels import COLUMN_LABELS
 
 MASK = "*"
 

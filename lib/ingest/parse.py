@@ -18,7 +18,14 @@ from lib.ingest.context import CONTEXT_LABELS, infer_context
 from lib.ingest.findings import ERROR, WARNING, Finding, shown_value
 from lib.ingest.raw import RawSheet
 from lib.ingest.recognise import (
-    IGNORED, HeaderMatch, fill_merged, find_header, is_blank_row, is_hint_row, is_notes_row, is_total_row,
+    IGNORED,
+    HeaderMatch,
+    fill_merged,
+    find_header,
+    is_blank_row,
+    is_hint_row,
+    is_notes_row,
+    is_total_row,
     normalize_header,
 )
 from lib.ingest.sheets import Column, SheetType

@@ -21,7 +21,11 @@ from lib.ingest.guards.ole import OLE_MAGIC, workbook_stream
 from lib.ingest.ooxml import OoxmlScan, verify_and_scan
 from lib.ingest.raw import RawSheet, RawWorkbook
 from lib.ingest.rejections import (
-    HINT_RESAVE_ET, HINT_UPLOAD_TYPES, FileRejected, corrupt, password_protected,
+    HINT_RESAVE_ET,
+    HINT_UPLOAD_TYPES,
+    FileRejected,
+    corrupt,
+    password_protected,
 )
 from lib.ingest.sniff import detect
 

@@ -16,7 +16,13 @@ from lib.ingest.csv_reader import decode_text, looks_delimited
 from lib.ingest.guards.ole import OLE_MAGIC, check_container
 from lib.ingest.guards.zip_directory import open_zip, refuse_encrypted_members
 from lib.ingest.rejections import (
-    HINT_RESAVE_XLSX, HINT_UPLOAD_TYPES, MSG_EMPTY, MSG_NOT_EXCEL, MSG_UNKNOWN, MSG_WEBPAGE, FileRejected,
+    HINT_RESAVE_XLSX,
+    HINT_UPLOAD_TYPES,
+    MSG_EMPTY,
+    MSG_NOT_EXCEL,
+    MSG_UNKNOWN,
+    MSG_WEBPAGE,
+    FileRejected,
     corrupt,
 )
 

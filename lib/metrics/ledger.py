@@ -8,7 +8,6 @@ import pandas as pd
 from lib.metrics import thresholds
 from lib.metrics.query import Filter, Ratio, Source, frame, ratio, row, scope_sql
 
-
 RESOLVED_BY = "(status = '已解决' AND (resolved_on IS NULL OR resolved_on <= $as_of))"
 
 

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.metrics import thresholds
-from lib.metrics.query import (PARTY_SQL, Filter, Ratio, Source, frame, ratio, row, scope_sql,
-                                team_scope_via_roster)
-
+from lib.metrics.query import PARTY_SQL, Filter, Ratio, Source, frame, ratio, row, scope_sql, team_scope_via_roster
 
 ACTIVE_PAIR = "(paired_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of))"
 

@@ -6,7 +6,6 @@ for a projector, hover text with the counts, units and teams in their natural or
 """
 from __future__ import annotations
 
-
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio

@@ -25,9 +25,9 @@ from lib.access.masking import mask_result
 from lib.metrics.query import Filter
 from lib.metrics.registry import Indicators
 from lib.present import render
+from lib.present.formatting import date_text, month_text
 from lib.present.highlights import Highlight, highlights
 from lib.present.page_views import VIEWS
-from lib.present.formatting import date_text, month_text
 from lib.present.view_parts import Chart, Kpi, PageView, scope_text
 from lib.store.logs import log_export
 

@@ -19,7 +19,6 @@ from lib.present import charts
 from lib.present.formatting import date_text, month_text, quarter_text
 from lib.present.view_parts import Chart, Kpi, PageView, Section, team_label
 
-
 # ---------------------------------------------------------------- 总览
 
 def overview_view(get: Getter, f: Filter) -> PageView:

@@ -21,8 +21,17 @@ from lib.ingest.sheets import SHEETS_BY_KEY, SheetType
 from lib.store.checks import check_against_store, drop_stages
 from lib.store.database import Store, data_columns
 from lib.store.replace_scope import in_scope, scope_keys
-from lib.store.upload import (IMPORTED, READY, REJECTED, STATUS_LABELS, UNCHANGED, FileResult, Replacement,
-                              parse_file, rejected_file)
+from lib.store.upload import (
+    IMPORTED,
+    READY,
+    REJECTED,
+    STATUS_LABELS,
+    UNCHANGED,
+    FileResult,
+    Replacement,
+    parse_file,
+    rejected_file,
+)
 
 __all__ = ["IMPORTED", "READY", "REJECTED", "STATUS_LABELS", "UNCHANGED", "FileResult", "Replacement",
            "import_file", "import_paths", "import_preview", "is_database_busy", "parse_file", "preview",

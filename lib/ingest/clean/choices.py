@@ -7,7 +7,21 @@ import re
 import sys
 
 from lib.ingest.clean.cells import (
-    Cleaned, _BLANK, _coerce, _excel_error, _float_text, _fmt_num, _is_int, _is_real, _is_text, _never_raises, _squash, _text_of, _to_float, is_blank, normalize_text,
+    _BLANK,
+    Cleaned,
+    _coerce,
+    _excel_error,
+    _float_text,
+    _fmt_num,
+    _is_int,
+    _is_real,
+    _is_text,
+    _never_raises,
+    _squash,
+    _text_of,
+    _to_float,
+    is_blank,
+    normalize_text,
 )
 
 _MSG_BOOL = "无法识别的是/否值"

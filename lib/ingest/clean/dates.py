@@ -10,10 +10,21 @@ import datetime as dt
 import math
 import re
 
-from lib.ingest.periods import YEAR_MAX, YEAR_MIN, month_in_cell, quarter_in_cell, quarter_key, year_in_cell
 from lib.ingest.clean.cells import (
-    Cleaned, _BLANK, _WS_ALL, _coerce, _is_int, _is_real, _is_text, _never_raises, _squash, _text_of, _to_float, is_blank,
+    _BLANK,
+    _WS_ALL,
+    Cleaned,
+    _coerce,
+    _is_int,
+    _is_real,
+    _is_text,
+    _never_raises,
+    _squash,
+    _text_of,
+    _to_float,
+    is_blank,
 )
+from lib.ingest.periods import YEAR_MAX, YEAR_MIN, month_in_cell, quarter_in_cell, quarter_key, year_in_cell
 
 _YEAR_RANGE = f"{YEAR_MIN}–{YEAR_MAX}"
 

@@ -6,7 +6,22 @@ import math
 import re
 
 from lib.ingest.clean.cells import (
-    Cleaned, _BLANK, _HINT_AS_TEXT, _MAX_INT_BITS, _WS_ALL, _coerce, _is_blank_text, _is_int, _is_real, _never_raises, _squash, _text_of, _to_float, _trim, is_blank, normalize_text,
+    _BLANK,
+    _HINT_AS_TEXT,
+    _MAX_INT_BITS,
+    _WS_ALL,
+    Cleaned,
+    _coerce,
+    _is_blank_text,
+    _is_int,
+    _is_real,
+    _never_raises,
+    _squash,
+    _text_of,
+    _to_float,
+    _trim,
+    is_blank,
+    normalize_text,
 )
 
 # Middle-dot variants in minority names (买买提·艾力) → U+00B7.

@@ -1,0 +1,78 @@
+"""The lower half of 数据上传: the import log with undo, and the export log (管理员 only)."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from lib.access.auth import PermissionDenied, User
+from lib.present.formatting import timestamp_text
+from lib.store.database import Store
+from lib.store.importer import is_database_busy
+from lib.store.logs import LOG_ROWS_SHOWN, export_history, history
+from lib.store.undo import UndoRefused, undo
+from ui.data import clear_caches, get_store
+
+log = logging.getLogger("dangjian")
+
+BUSY_MESSAGE = "数据库正被其他操作占用，请稍后再试"
+
+
+def import_log(real: Store, user: User, after_undo: Callable[[int], None]) -> None:
+    """The import log of the real database; a 管理员 can undo an import from it.
+
+    `after_undo(import_id)` lets the page forget what it kept about that import before the rerun.
+    """
+    st.subheader("导入记录")
+    try:
+        log_frame = history(real)
+    except Exception:  # noqa: BLE001
+        log.exception("reading the import log failed")
+        st.error("暂时无法读取导入记录，请稍后刷新页面。")
+        return
+    if log_frame.empty:
+        st.caption("正式数据库中还没有导入记录。")
+        return
+    shown = log_frame.assign(导入时间=[timestamp_text(t) for t in log_frame["导入时间"]])
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if not user.can_undo:
+        st.caption("撤销导入只能由管理员操作。")
+        return
+    active = shown[shown["状态"] == "有效"]
+    labels = {int(r["编号"]): f"第 {int(r['编号'])} 次 · {r['文件']} · {r['导入时间']}" for _, r in active.iterrows()}
+    st.markdown("**撤销导入**")
+    st.caption("撤销后，该次导入的数据被删除，被它替换的数据恢复原状。若之后的导入又替换了同一范围，需先撤销较新的那次。")
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox("选择要撤销的导入", list(labels), index=None, format_func=labels.get,
+                            key="undo-choice", placeholder="选择一次有效的导入" if labels else "没有可撤销的导入")
+    if not right.button("撤销所选导入", disabled=chosen is None, key="undo-button", icon=":material/undo:"):
+        return
+    try:
+        undo(real, int(chosen), user)
+    except (UndoRefused, PermissionDenied) as refused:
+        st.error(refused.message, icon=":material/block:")
+    except Exception as exc:  # noqa: BLE001
+        log.exception("undo of import %s failed", chosen)
+        st.error(BUSY_MESSAGE if is_database_busy(exc) else "撤销时出现意外问题，数据库未做改动（已记录）",
+                 icon=":material/error:")
+    else:
+        clear_caches()
+        after_undo(int(chosen))
+        st.session_state.pop("undo-choice", None)
+        st.rerun()
+
+
+def export_log(user: User) -> None:
+    """Who downloaded which tables, pictures and decks — for a 管理员 only."""
+    st.subheader("导出记录")
+    if not user.can_admin:
+        st.caption("导出记录（谁在何时下载了哪些表格、图片和汇报材料）只有管理员可以查看。")
+        return
+    exports = export_history(get_store()[0], user)
+    if exports.empty:
+        st.caption("还没有人下载过表格、图片或汇报材料。")
+        return
+    st.caption(f"每次下载表格、图表图片或汇报材料都记录在这里（最近 {LOG_ROWS_SHOWN} 次）。")
+    st.dataframe(exports.assign(导出时间=[timestamp_text(t) for t in exports["导出时间"]]), hide_index=True,
+                 width="stretch")
