@@ -1,0 +1,64 @@
+"""The two HTTP routes of the session cookie (lib.access.sessions), added to Streamlit's server by
+serve.py: a script run cannot set an HttpOnly cookie, a plain HTTP response can.
+
+- SESSION_PATH?ticket=…&next=/page — exchanges a one-time ticket for the cookie, then back to `next`;
+- SIGNOUT_PATH?next=/page — revokes and deletes the cookie, then back to `next`.
+
+Starlette only (no Streamlit); `base` is Streamlit's server.baseUrlPath as a path prefix ("" or "/x").
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from lib.access import sessions
+
+log = logging.getLogger("dangjian.auth")
+
+_NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
+
+
+def _back(request: Request, base: str) -> RedirectResponse:
+    target = sessions.safe_next(request.query_params.get("next"))
+    if base and not target.startswith(base + "/") and target != base:
+        target = base + target
+    return RedirectResponse(target, status_code=303, headers=dict(_NO_STORE))
+
+
+def _session(base: str):
+    async def session(request: Request) -> RedirectResponse:
+        response = _back(request, base)
+        redeemed = sessions.TICKETS.redeem(request.query_params.get("ticket"))
+        if redeemed is None:
+            log.info("登录票据无效或已过期")
+            return response
+        login, fingerprint = redeemed
+        value = sessions.make_cookie(sessions.signing_key(), login, fingerprint, time.time())
+        response.headers.append("Set-Cookie", sessions.cookie_header(value, secure=_secure(request)))
+        return response
+    return session
+
+
+def _signout(base: str):
+    async def signout(request: Request) -> RedirectResponse:
+        current = sessions.read_cookie(sessions.signing_key(), request.cookies.get(sessions.COOKIE_NAME), time.time())
+        if current is not None:
+            sessions.REVOKED.revoke(current)
+            log.info("退出登录：%s", current.login)
+        response = _back(request, base)
+        response.headers.append("Set-Cookie", sessions.cookie_header("", secure=_secure(request), max_age=0))
+        return response
+    return signout
+
+
+def session_routes(base: str = "") -> list[Route]:
+    return [Route(base + sessions.SESSION_PATH, _session(base), methods=["GET"]),
+            Route(base + sessions.SIGNOUT_PATH, _signout(base), methods=["GET"])]
