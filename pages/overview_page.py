@@ -6,6 +6,7 @@ three parts side by side (cards two by two), the four charts in one row.
 import streamlit as st
 
 import ui
+from lib.present.literal import markdown_literal
 from lib.present.page_views import overview_view
 
 MEETING_CHART_HEIGHT = 330  # px: four charts in one row under the cards still fit 1080 px
@@ -22,7 +23,7 @@ points = ui.highlights(selection)
 if points:
     with st.container(border=True):
         st.markdown("**本月要点**")
-        lines = [f"- {TONE_ICONS[p.tone]} {p.text}" for p in points]
+        lines = [f"- {TONE_ICONS[p.tone]} {markdown_literal(p.text)}" for p in points]  # 队/班组 are data
         if meeting:
             half = (len(lines) + 1) // 2
             for col, part in zip(st.columns(2), (lines[:half], lines[half:])):
@@ -33,7 +34,7 @@ if points:
 if meeting:
     for col, section in zip(st.columns(len(kpi_sections), gap="medium"), kpi_sections):
         with col:
-            st.markdown(f"##### {section.heading}")
+            st.markdown(f"##### {markdown_literal(section.heading)}")
             for i in range(0, len(section.kpis), 2):
                 ui.kpi_row(list(section.kpis[i:i + 2]))
     for col, item in zip(st.columns(len(chart_section.charts)), chart_section.charts):

@@ -31,6 +31,7 @@ from lib.ingest.sheet_docs import DOC_PATH
 from lib.ingest.template import template_bytes
 from lib.metrics.query import add_months
 from lib.present.formatting import month_text, quarter_text, year_text
+from lib.present.literal import markdown_literal
 from lib.store.importer import (
     IMPORTED,
     READY,
@@ -45,6 +46,7 @@ from lib.store.importer import (
 from lib.store.units import known_units
 from lib.store.upload import file_hash as hash_of, rejected_file
 from ui.logs import BUSY_MESSAGE
+from ui.signin import first_admin_form
 
 log = logging.getLogger("dangjian")
 
@@ -210,9 +212,8 @@ def _sheets_frame(result: FileResult) -> pd.DataFrame:
 
 
 def _md(text: str) -> str:
-    for ch in "\\*_[]`<>#|~$":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    """File names, 队 and sheet texts are the uploader's: shown literally, never as Markdown."""
+    return markdown_literal(text)
 
 
 def _problem_tables(result: FileResult, key: str, show_errors: bool = True) -> None:
@@ -231,14 +232,14 @@ def _problem_tables(result: FileResult, key: str, show_errors: bool = True) -> N
 
 def _result_message(result: FileResult) -> None:
     if result.status == IMPORTED:
-        st.success(f"{result.summary}（第 {result.import_id} 次导入）", icon=":material/check_circle:")
+        st.success(f"{_md(result.summary)}（第 {result.import_id} 次导入）", icon=":material/check_circle:")
         lines = [r.text.replace("将替换", "已替换", 1).replace("将新增", "已新增", 1) for r in result.replacements]
         if lines:
             st.markdown("\n".join(f"- {_md(t)}" for t in lines))
     elif result.status == UNCHANGED:
-        st.info(result.summary, icon=":material/info:")
+        st.info(_md(result.summary), icon=":material/info:")
     else:
-        st.error(result.summary, icon=":material/error:")
+        st.error(_md(result.summary), icon=":material/error:")
 
 
 def _show_preview(item: Upload, index: int) -> None:
@@ -246,15 +247,15 @@ def _show_preview(item: Upload, index: int) -> None:
     only_context = bool(result.missing_context) and all(
         "不知道这张表属于哪个" in p.message for p in result.errors)
     if result.status == READY:
-        st.success(result.summary, icon=":material/task_alt:")
+        st.success(_md(result.summary), icon=":material/task_alt:")
     elif result.status == UNCHANGED:
-        st.info(result.summary, icon=":material/info:")
+        st.info(_md(result.summary), icon=":material/info:")
     elif only_context:
         st.warning("请先补充上面缺少的" + "、".join(CONTEXT_LABELS[c] for c in CONTEXT_ORDER
                                                  if c in result.missing_context)
                    + "，再检查这个文件", icon=":material/edit_note:")
     else:
-        st.error(f"{result.file_name}：有 {len(result.errors)} 处错误，这个文件不能导入，数据库不会有任何改动。"
+        st.error(f"{_md(result.file_name)}：有 {len(result.errors)} 处错误，这个文件不能导入，数据库不会有任何改动。"
                  "请按下表修改后重新上传。", icon=":material/error:")
     if result.sheets:
         st.dataframe(_sheets_frame(result), hide_index=True, width="stretch")
@@ -326,7 +327,8 @@ def _upload_flow(user: User) -> None:
     if uploads:
         st.subheader("② 检查结果")
         if duplicates:
-            st.warning("以下文件重复选择，只检查一次：" + "；".join(duplicates), icon=":material/content_copy:")
+            st.warning("以下文件重复选择，只检查一次：" + "；".join(_md(d) for d in duplicates),
+                       icon=":material/content_copy:")
         for i, item in enumerate(uploads):
             with st.container(border=True):
                 st.markdown(f"**{i + 1}. {_md(item.name)}**")
@@ -368,7 +370,7 @@ def _upload_flow(user: User) -> None:
             progress = st.progress(0.0, text="准备导入…")
             with st.status(f"正在导入 {len(ready)} 个文件…", expanded=True) as box:
                 for n, item in enumerate(ready):
-                    progress.progress(n / len(ready), text=f"正在导入第 {n + 1}/{len(ready)} 个：{item.name}")
+                    progress.progress(n / len(ready), text=f"正在导入第 {n + 1}/{len(ready)} 个：{_md(item.name)}")
                     if item.key in state.upload_done:  # never twice, whatever reruns happen
                         continue
                     try:
@@ -417,7 +419,11 @@ if flash:
     getattr(st, flash[0])(flash[1])
 
 user = ui.signed_in_user()
-if not user.can_upload:
+if user.demo:
+    # 演示模式 has no accounts: the first real import needs a 管理员 first, or real names would be
+    # open to everyone.
+    first_admin_form()
+elif not user.can_upload:
     st.info("你的角色是「查看」：可以查看各页数据和下载表格，不能上传报表。如需上传本队报表，请联系管理员开通「填报」权限。",
             icon=":material/visibility:")
 else:

@@ -20,7 +20,9 @@ from lib.metrics.registry import Indicators
 from lib.metrics.scope import loaded_months
 from lib.natural_order import natural_key, natural_sorted
 from lib.present.highlights import Highlight, highlights as highlights_from
+from lib.present.people import people_masker
 from lib.store.database import Store
+from lib.store.uploads import cleanup_if_due
 from ui.signin import full_names_shown
 
 
@@ -30,7 +32,9 @@ def _open_store(path: str) -> Store:
 
 
 def real_store() -> Store:
-    return _open_store(str(default_db_path()))
+    store = _open_store(str(default_db_path()))
+    cleanup_if_due(store)  # expired raw uploads go: at most once a day (lib/store/uploads.py)
+    return store
 
 
 def get_store() -> tuple[Store, bool]:
@@ -42,9 +46,10 @@ def get_store() -> tuple[Store, bool]:
 
 
 def data_version(store: Store) -> tuple:
-    """Changes with every import or undo, so cached figures never outlive the data."""
+    """Changes with every import, undo or restore, so cached figures never outlive the data."""
     return tuple(store.cursor().execute(
-        "SELECT count(*), coalesce(max(id), 0), count(*) FILTER (WHERE status = 'undone') FROM imports").fetchone())
+        "SELECT count(*), coalesce(max(id), 0), count(*) FILTER (WHERE status = 'undone'), "
+        "(SELECT count(*) FROM operations WHERE action = 'restore') FROM imports").fetchone())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -62,11 +67,17 @@ def metric(name: str, f: Filter):
     """An indicator by name for the filter: the page's own copy of the shared result.
 
     Unless full names may be shown (full_names_shown: never in 会议模式) every table inside the
-    result has its names and 工号 masked, so tables, chart labels, hover text and downloads built
-    from it never show them.
+    result has its names and 工号 masked, and the roster's names and 工号 inside its free text
+    (问题描述, 内容 …), so tables, chart labels, hover text and downloads built from it never show them.
     """
     result = copy.deepcopy(indicators().get(name, f))
-    return result if full_names_shown() else mask_result(result)
+    return result if full_names_shown() else mask_result(result, text=free_text_masker())
+
+
+def free_text_masker():
+    """Masks the names and 工号 of the store's roster inside a text; built once per data version."""
+    store, _ = get_store()
+    return people_masker(store, data_version(store))
 
 
 def highlights(f: Filter) -> list[Highlight]:

@@ -1,5 +1,9 @@
 """The page frame every page is drawn with: title and scope line, KPI cards, sections of a view,
-charts with a PNG download, tables with an Excel download, empty states, and the error guard."""
+charts with a PNG download, tables with an Excel download, empty states, and the error guard.
+
+Text that may come from a workbook (队, 班组, categories, anything inside a label, caption or
+message) is handed to Streamlit's Markdown only through lib.present.literal.markdown_literal:
+data is shown as the characters it is, never as a link, an image or markup."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +18,7 @@ from lib.metrics.query import Filter
 from lib.present import charts, render
 from lib.present.exports import export_chart_png, export_table
 from lib.present.formatting import percent
+from lib.present.literal import markdown_literal
 from lib.present.view_parts import Chart, Kpi, PageView, Section, scope_text
 from lib.store.database import Store
 from ui.data import get_store, metric
@@ -26,8 +31,8 @@ ERROR_MESSAGE = "页面出现了意外问题，已记录。请刷新页面重试
 
 
 def page_header(title: str, f: Filter, data_month: dt.date | None = None, note: str = "") -> None:
-    st.title(title)
-    st.caption(scope_text(f, data_month) + (f" · {note}" if note else ""))
+    st.title(markdown_literal(title))
+    st.caption(markdown_literal(scope_text(f, data_month) + (f" · {note}" if note else "")))
 
 
 def percent_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -42,11 +47,12 @@ def kpi(label: str, value, previous=None, help: str | None = None, lower_is_bett
         unit: str = "") -> None:
     """A KPI card: a Ratio shows its percentage with n/N under it; delta against the previous period."""
     text = Kpi(label, value, previous, help, lower_is_better, unit).text()
-    st.metric(label, text.shown, text.delta, help=help, border=True,
+    st.metric(markdown_literal(label), text.shown, text.delta, help=markdown_literal(help) if help else None,
+              border=True,
               delta_color="off" if text.flat else ("inverse" if lower_is_better else "normal"),
               delta_arrow="off" if text.flat else "auto")
     if text.caption:
-        st.caption(text.caption)
+        st.caption(markdown_literal(text.caption))
 
 
 def kpi_row(cards: list[dict | Kpi]) -> None:
@@ -77,14 +83,14 @@ def show_page(make_view) -> Filter:
 def show_section(section: Section, heading: bool = True) -> None:
     """Heading, caption, data notice, KPI cards, then the charts: wide ones alone, the others two a row."""
     if heading and section.heading:
-        st.markdown(f"##### {section.heading}")
+        st.markdown(f"##### {markdown_literal(section.heading)}")
     if section.empty:
         empty_state(*section.empty)
         return
     if section.caption:
-        st.caption(section.caption)
+        st.caption(markdown_literal(section.caption))
     if section.notice:
-        st.warning(section.notice, icon=":material/warning:")
+        st.warning(markdown_literal(section.notice), icon=":material/warning:")
     if section.kpis:
         kpi_row(list(section.kpis))
     pending: list[Chart] = []
@@ -113,7 +119,7 @@ def _chart_row(items: list[Chart]) -> None:
 def show_chart(item: Chart) -> None:
     chart(item.figure, item.name, wide=item.wide)
     if item.caption:
-        st.caption(item.caption)
+        st.caption(markdown_literal(item.caption))
 
 
 def chart(fig, name: str, wide: bool = False) -> None:
@@ -121,7 +127,7 @@ def chart(fig, name: str, wide: bool = False) -> None:
     if meeting_mode():  # larger text for the projector
         fig.update_layout(font_size=19, title_font_size=22)
     st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
-    if meeting_mode() or render.problem():  # no browser on the server: the chart toolbar's PNG remains
+    if meeting_mode() or render.problem():  # no browser on the server: no picture (the toolbar has none)
         return
     user, store = signed_in_user(), get_store()[0]
     detail = scope_text(current_filter()) if "filter" in st.session_state else ""
@@ -174,7 +180,7 @@ def excel_download(label: str, frames: dict[str, pd.DataFrame], file_name: str, 
 
 
 def empty_state(what: str, upload_hint: str) -> None:
-    st.info(f"{what}。{upload_hint}", icon=":material/info:")
+    st.info(markdown_literal(f"{what}。{upload_hint}"), icon=":material/info:")
 
 
 def run_page(page) -> None:

@@ -80,6 +80,14 @@ ID_LABELS: frozenset[str] = frozenset(
     {h for c in _declared("id") for h in c.headers}
     | {label for f, label in COLUMN_LABELS.items() if f in ID_FIELDS})
 
+# Free text that may name people (问题描述, 谈心内容, 责任内容, 示范岗名称, 荣誉名称 …): every declared
+# column of kind 'text', by field and by header. Names of people known to the store are masked
+# inside them (mask_frame's `text`), since the whole column cannot be.
+FREE_TEXT_FIELDS: frozenset[str] = frozenset(c.field for c in _declared("text"))
+FREE_TEXT_LABELS: frozenset[str] = frozenset(
+    {h for c in _declared("text") for h in c.headers}
+    | {label for f, label in COLUMN_LABELS.items() if f in FREE_TEXT_FIELDS}) - NAME_LABELS - ID_LABELS
+
 
 # --------------------------------------------------------------------------- scalars
 
@@ -170,12 +178,15 @@ def mask_id(staff_id):
 
 # --------------------------------------------------------------------------- frames
 
-def personal_columns(frame: pd.DataFrame, also_labels: bool = True) -> dict[int, Callable]:
-    """Column position → the masking function for each name / 工号 column of the frame."""
-    names, ids = set(NAME_FIELDS), set(ID_FIELDS)
+def personal_columns(frame: pd.DataFrame, also_labels: bool = True,
+                     text: Callable | None = None) -> dict[int, Callable]:
+    """Column position → the masking function for each name / 工号 column of the frame, and, with a
+    `text` masker (text_masker), for each free-text column."""
+    names, ids, free = set(NAME_FIELDS), set(ID_FIELDS), set(FREE_TEXT_FIELDS)
     if also_labels:
         names |= NAME_LABELS
         ids |= ID_LABELS
+        free |= FREE_TEXT_LABELS
     found = {}
     for i, col in enumerate(frame.columns):
         if not isinstance(col, str):
@@ -185,18 +196,21 @@ def personal_columns(frame: pd.DataFrame, also_labels: bool = True) -> dict[int,
             found[i] = mask_name
         elif key in ids:
             found[i] = mask_id
+        elif text is not None and key in free:
+            found[i] = text
     return found
 
 
-def mask_frame(frame: pd.DataFrame, also_labels: bool = True) -> pd.DataFrame:
-    """A copy with every name / 工号 column masked.
+def mask_frame(frame: pd.DataFrame, also_labels: bool = True, text: Callable | None = None) -> pd.DataFrame:
+    """A copy with every name / 工号 column masked, and with `text` (a text_masker of the people
+    the store knows) the names and 工号 inside every free-text column (FREE_TEXT_FIELDS / _LABELS).
 
     Columns are recognised by their English field name (NAME_FIELDS / ID_FIELDS) and, with
     `also_labels`, by their Chinese header (NAME_LABELS / ID_LABELS), since tables are relabelled
     before they are shown or exported. Other columns are left exactly as they are. Each distinct
     value is masked once, so 20,000 rows with a few thousand people take milliseconds."""
     out = frame.copy()
-    for i, func in personal_columns(frame, also_labels).items():
+    for i, func in personal_columns(frame, also_labels, text).items():
         col = out.iloc[:, i]
         if not col.notna().any():
             continue  # nothing to mask; keeps the column's dtype
@@ -312,14 +326,15 @@ def mask_text(text, names: Iterable = (), ids: Iterable = ()):
     return text_masker(names, ids)(text)
 
 
-def mask_result(result):
-    """A metric result with names and 工号 masked in every table inside it (dataclass, list or frame)."""
+def mask_result(result, text: Callable | None = None):
+    """A metric result with names and 工号 masked in every table inside it (dataclass, list or frame);
+    with `text` (text_masker) also inside the free-text columns of those tables."""
     if isinstance(result, pd.DataFrame):
-        return mask_frame(result)
+        return mask_frame(result, text=text)
     if dataclasses.is_dataclass(result):
-        tables = {fld.name: mask_frame(getattr(result, fld.name)) for fld in dataclasses.fields(result)
+        tables = {fld.name: mask_frame(getattr(result, fld.name), text=text) for fld in dataclasses.fields(result)
                   if isinstance(getattr(result, fld.name), pd.DataFrame)}
         return dataclasses.replace(result, **tables) if tables else result
     if isinstance(result, list):
-        return [mask_result(item) for item in result]
+        return [mask_result(item, text) for item in result]
     return result

@@ -12,6 +12,7 @@ import plotly.io as pio
 
 from lib.natural_order import natural_key, natural_sorted
 from lib.present.formatting import month_text
+from lib.present.literal import plotly_literal, plotly_literals
 
 RED = "#C00000"
 RED_LIGHT = "#E8A0A0"
@@ -20,11 +21,16 @@ GREY_LIGHT = "#D9D9D9"
 CATEGORY = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
-# The chart toolbar's PNG: twice the size on screen, white, named after the chart.
+# Every label, hover, legend name, title and annotation that comes from data goes through
+# plotly_literal (lib.present.literal): Plotly draws a subset of HTML (<a>, <span style>, <b>, <br>),
+# and a 班组 or 问题类别 from a workbook must never become a link or restyle a chart.
+
+
 def chart_config(file_name: str = "图表") -> dict:
+    """The chart toolbar: no PNG button of its own (toImage) — a picture leaves the app only through
+    its logged, masked 下载图片 (lib.present.exports.export_chart_png)."""
     return {"displaylogo": False, "locale": "zh-CN",
-            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": file_name},
-            "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+            "modeBarButtonsToRemove": ["toImage", "lasso2d", "select2d", "autoScale2d"]}
 
 
 def _natural_order(frame: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -56,7 +62,7 @@ AXIS_Y = {"gridcolor": "#EEEEEE", "zerolinecolor": GREY_LIGHT, "tickfont": {"siz
 def _layout(fig: go.Figure, title: str = "", height: int = 380, legend: bool = False) -> go.Figure:
     fig.update_layout(
         template=HOUSE_TEMPLATE,
-        title={"text": title, "font": {"size": 18}, "x": 0, "xanchor": "left"} if title else None,
+        title={"text": plotly_literal(title), "font": {"size": 18}, "x": 0, "xanchor": "left"} if title else None,
         height=height, margin={"l": 20, "r": 30, "t": 60 if title else 24, "b": 30}, showlegend=legend,
     )
     fig.update_xaxes(**AXIS_X)
@@ -66,7 +72,7 @@ def _layout(fig: go.Figure, title: str = "", height: int = 380, legend: bool = F
 
 def empty_figure(message: str = "无数据") -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, font={"size": 18, "color": GREY})
+    fig.add_annotation(text=plotly_literal(message), showarrow=False, font={"size": 18, "color": GREY})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, height=240)
@@ -79,7 +85,7 @@ def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, go
     if data.empty:
         return empty_figure()
     labels = [month_text(m) for m in data[x]]
-    custom = data[hover_extra] if hover_extra else None
+    custom = plotly_literals(data[hover_extra]) if hover_extra else None
     hover = f"%{{x}}<br>{y_title}：%{{y}}" + ("<br>%{customdata}" if hover_extra else "") + "<extra></extra>"
     fig = go.Figure(go.Scatter(x=labels, y=data[y], mode="lines+markers+text", text=data[y],
                                textposition="top center", line={"color": RED, "width": 3},
@@ -106,7 +112,7 @@ def ratio_bars(frame: pd.DataFrame, label: str, n: str, N: str, title: str, valu
     data = data.sort_values("share", ascending=True, kind="stable") if sort else _natural_order(data, label)
     colors = [RED if (highlight is None or v == highlight) else GREY_LIGHT for v in data[label]]
     fig = go.Figure(go.Bar(
-        y=data[label], x=data["share"], orientation="h", marker={"color": colors},
+        y=plotly_literals(data[label]), x=data["share"], orientation="h", marker={"color": colors},
         # Text outside the bar: a 0% bar still shows its 0/N.
         text=[f"{s:.0%}（{a}/{b}）" for s, a, b in zip(data["share"], data[n], data[N])], textposition="outside",
         cliponaxis=False,
@@ -123,7 +129,7 @@ def count_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_ti
     if frame.empty:
         return empty_figure()
     data = _natural_order(frame, label) if natural else frame.sort_values(value, ascending=True, kind="stable")
-    fig = go.Figure(go.Bar(y=data[label].astype(str), x=data[value], orientation="h", marker={"color": color},
+    fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h", marker={"color": color},
                            text=data[value], textposition="auto",
                            hovertemplate="%{y}<br>" + value_title + "：%{x}<extra></extra>"))
     fig.update_xaxes(title=value_title, rangemode="tozero")
@@ -140,7 +146,7 @@ def ordered_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_
         return empty_figure()
     data = data.iloc[::-1]  # horizontal bars draw bottom-up
     hover = "%{y}<br>" + value_title + "：%{x:.1f}" + ("<br>人数：%{customdata}" if n else "") + "<extra></extra>"
-    fig = go.Figure(go.Bar(y=data[label].astype(str), x=data[value], orientation="h", marker={"color": color},
+    fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h", marker={"color": color},
                            text=[f"{v:g}" for v in data[value]], textposition="auto",
                            customdata=data[n] if n else None, hovertemplate=hover))
     fig.update_xaxes(title=value_title, rangemode="tozero")
@@ -151,7 +157,7 @@ def ordered_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_
 def funnel(stages: list[str], counts: list[int], title: str) -> go.Figure:
     if not any(counts):
         return empty_figure()
-    fig = go.Figure(go.Funnel(y=stages, x=counts, textinfo="value",
+    fig = go.Figure(go.Funnel(y=plotly_literals(stages), x=counts, textinfo="value",
                               marker={"color": [GREY_LIGHT, GREY, RED_LIGHT, "#D04040", RED][:len(stages)]},
                               hovertemplate="%{y}：%{x} 人<extra></extra>"))
     return _layout(fig, title)
@@ -166,10 +172,11 @@ def heatmap(frame: pd.DataFrame, row: str, col: str, value: str, title: str, val
     grid = grid.reindex(natural_sorted(grid.index)[::-1])
     labels = frame.pivot_table(index=row, columns=col, values=text, aggfunc="first").reindex(grid.index) \
         if text else grid
-    columns = [month_text(c) if hasattr(c, "month") else str(c) for c in grid.columns]
+    columns = plotly_literals(month_text(c) if hasattr(c, "month") else str(c) for c in grid.columns)
     fig = go.Figure(go.Heatmap(
-        z=grid.values.astype(float), x=columns, y=list(grid.index), colorscale=[list(c) for c in colors],
-        zmin=0, zmax=zmax, xgap=2, ygap=2, text=labels.values, texttemplate="%{text}" if text else None,
+        z=grid.values.astype(float), x=columns, y=plotly_literals(grid.index), colorscale=[list(c) for c in colors],
+        zmin=0, zmax=zmax, xgap=2, ygap=2, texttemplate="%{text}" if text else None,
+        text=[plotly_literals(cells) for cells in labels.values] if text else labels.values,
         hovertemplate="%{y} · %{x}<br>" + value_title + "：%{text}<extra></extra>", showscale=False))
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
@@ -186,10 +193,10 @@ def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, 
     for i, name in enumerate(natural_sorted(parts)):
         part = parts[name]
         traces.append(go.Scatter(
-            x=part[x].astype(str), y=part[y], mode="lines+markers", name=str(name),
+            x=plotly_literals(part[x]), y=part[y], mode="lines+markers", name=plotly_literal(name),
             line={"color": CATEGORY[i % len(CATEGORY)], "width": 2.5}, marker={"size": 7},
             customdata=part[hover_n] if hover_n else None,
-            hovertemplate=f"{name} · %{{x}}<br>{y_title}：%{{y:.1f}}"
+            hovertemplate=f"%{{fullData.name}} · %{{x}}<br>{y_title}：%{{y:.1f}}"
                           + ("<br>人数：%{customdata}" if hover_n else "") + "<extra></extra>"))
     fig = go.Figure(data=traces)
     fig.update_yaxes(title=y_title)
@@ -202,7 +209,7 @@ def diverging_bars(frame: pd.DataFrame, label: str, value: str, title: str, valu
     if frame.empty:
         return empty_figure()
     data = frame.sort_values(value, kind="stable")
-    fig = go.Figure(go.Bar(y=data[label], x=data[value], orientation="h",
+    fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h",
                            marker={"color": [RED if v > 0 else GREY for v in data[value]]},
                            text=[f"{v:+d}" for v in data[value].astype(int)], textposition="outside",
                            textangle=0, cliponaxis=False,
@@ -227,13 +234,13 @@ def stacked_counts(frame: pd.DataFrame, x: str, value: str, group: str, title: s
     fig = go.Figure()
     for i, name in enumerate(natural_sorted(frame[group].astype(str).unique())):
         part = frame[frame[group].astype(str) == name]
-        fig.add_trace(go.Bar(x=part[x].astype(str), y=part[value], name=name,
+        fig.add_trace(go.Bar(x=plotly_literals(part[x]), y=part[value], name=plotly_literal(name),
                              marker={"color": CATEGORY[i % len(CATEGORY)]}, text=part[value], textposition="inside",
                              textangle=0,
-                             hovertemplate=f"{name} · %{{x}}<br>{value_title}：%{{y}}<extra></extra>"))
+                             hovertemplate="%{fullData.name} · %{x}<br>" + value_title + "：%{y}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", title=x_title or None,
-                     categoryorder="array", categoryarray=natural_sorted(frame[x].astype(str).unique()))
+                     categoryorder="array", categoryarray=plotly_literals(natural_sorted(frame[x].astype(str).unique())))
     fig.update_yaxes(title=value_title, rangemode="tozero")
     fig = _layout(fig, title, legend=True)
     if x_title:  # the legend goes below the axis title, not on it
@@ -249,7 +256,7 @@ def aging_bars(ages: pd.Series, title: str, overdue_after: int) -> go.Figure:
     if ages.empty:
         return empty_figure("没有未办结的问题")
     counts = [int(((ages >= lo) & (ages <= hi)).sum()) for lo, hi, _ in AGE_BINS]
-    labels = [name for _, _, name in AGE_BINS]
+    labels = [name for _, _, name in AGE_BINS]  # the app's own words
     colors = [RED if lo > overdue_after else GREY for lo, _, _ in AGE_BINS]
     fig = go.Figure(go.Bar(x=labels, y=counts, marker={"color": colors}, text=counts, textposition="auto",
                            hovertemplate="%{x}：%{y} 个<extra></extra>"))
@@ -266,9 +273,9 @@ def grouped_rates(frame: pd.DataFrame, x: str, rate: str, group: str, title: str
     for i, g in enumerate(groups):
         part = frame[frame[group] == g]
         color = RED if i == len(groups) - 1 else [GREY_LIGHT, GREY, RED_LIGHT][i % 3]
-        fig.add_trace(go.Bar(x=part[x], y=part[rate], name=str(g), marker={"color": color},
+        fig.add_trace(go.Bar(x=plotly_literals(part[x]), y=part[rate], name=plotly_literal(g), marker={"color": color},
                              customdata=part[[n, N]].values,
-                             hovertemplate="%{x} · " + str(g) + "<br>%{y:.0%}（%{customdata[0]}/%{customdata[1]}）"
+                             hovertemplate="%{x} · %{fullData.name}<br>%{y:.0%}（%{customdata[0]}/%{customdata[1]}）"
                                            "<extra></extra>"))
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     fig.update_layout(barmode="group")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,9 +26,12 @@ from lib.access.masking import mask_result
 from lib.metrics.query import Filter
 from lib.metrics.registry import Indicators
 from lib.present import render
+from lib.present.exports import CHART_FAILED
 from lib.present.formatting import date_text, month_text
 from lib.present.highlights import Highlight, highlights
+from lib.present.literal import xml_safe
 from lib.present.page_views import VIEWS
+from lib.present.people import people_masker
 from lib.present.view_parts import Chart, Kpi, PageView, scope_text
 from lib.store.logs import log_export
 
@@ -48,6 +52,7 @@ FOOTNOTE_TOP = Inches(6.85)
 PIXELS_PER_INCH = 100              # chart pixel size from its box: text in the PNG matches the slide
 
 Progress = Callable[[int, int, str], None]
+log = logging.getLogger("dangjian")
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ def _text(slide, left, top, width, height, lines, anchor=MSO_ANCHOR.TOP, align=P
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.alignment = align
         _font(paragraph.add_run(), size, bold, color)
-        paragraph.runs[0].text = text
+        paragraph.runs[0].text = xml_safe(text)  # python-pptx writes text literally; XML cannot hold controls
     return box
 
 
@@ -146,9 +151,12 @@ def _chart_rows(items: list[Chart]) -> list[list[Chart]]:
 
 
 def chart_png(item: Chart, width_in: float, height_in: float) -> bytes:
-    """The chart as PNG sized for its box on the slide (2×), same figure as on screen."""
+    """The chart as PNG sized for its box on the slide (2×), same figure as on screen; a chart that
+    cannot be drawn becomes a picture saying so (lib.present.exports.chart_png_or_notice)."""
+    from lib.present.exports import chart_png_or_notice
+
     size = (round(width_in * PIXELS_PER_INCH), round(height_in * PIXELS_PER_INCH))
-    return render.png(item.figure, size)
+    return chart_png_or_notice(item.figure, size)
 
 
 # ---------------------------------------------------------------- the deck
@@ -172,8 +180,15 @@ class _Builder:
 
     def place_charts(self, slide, row: list[Chart], top, bottom) -> None:
         for item, left, box_top, width, height in _chart_boxes(row, top, bottom):
-            png = chart_png(item, width / Inches(1), height / Inches(1))
-            slide.shapes.add_picture(io.BytesIO(png), left, box_top, width=width, height=height)
+            try:
+                png = chart_png(item, width / Inches(1), height / Inches(1))
+                slide.shapes.add_picture(io.BytesIO(png), left, box_top, width=width, height=height)
+            except render.RendererUnavailable:
+                raise
+            except Exception:  # noqa: BLE001 — even the notice picture failed: say it in words
+                log.exception("deck chart %s failed", item.name)
+                _text(slide, left, box_top, width, height, [(f"{item.name}：{CHART_FAILED}。", 14, False, GREY)],
+                      anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.CENTER)
             self.charts += 1
             self.step(f"已生成图表：{item.name}")
 
@@ -253,7 +268,7 @@ class _Builder:
             for text, size, col in ((mark + "  ", 18, color), (point.text, 20, DARK)):
                 run = paragraph.add_run()
                 _font(run, size, False, col)
-                run.text = text
+                run.text = xml_safe(text)
 
     def data(self) -> bytes:
         out = io.BytesIO()
@@ -263,10 +278,13 @@ class _Builder:
 
 def deck_content(indicators: Indicators, f: Filter, full_names: bool) -> tuple[list[PageView], list[Highlight]]:
     """What the deck shows: every page's view (names and 工号 masked unless full_names) and 本月要点,
-    from one set of indicators, so each (indicator, filter) is computed once for the whole deck."""
+    from one set of indicators, so each (indicator, filter) is computed once for the whole deck.
+    Masked means also the roster's names and 工号 inside free text (lib.present.people)."""
+    text = None if full_names else people_masker(indicators.store)
+
     def get(name: str, flt: Filter):
         result = indicators.get(name, flt)
-        return result if full_names else mask_result(result)
+        return result if full_names else mask_result(result, text=text)
 
     # 本月要点 cite 队 and 班组, never a person: they read the indicators unmasked, as on 总览.
     return [make(get, f) for make in VIEWS.values()], highlights(indicators.get, f)
