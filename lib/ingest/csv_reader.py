@@ -9,16 +9,21 @@ import csv
 import io
 import re
 
+from lib.ingest.clean.cells import strip_controls
 from lib.ingest.raw import RawSheet, RawWorkbook
 from lib.ingest.rejections import HINT_RESAVE_XLSX, FileRejected
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_BINARY_SAMPLE = 65536
 _DELIMITERS = ",\t;"
 
 
 def decode_text(data: bytes) -> tuple[str, str] | None:
     """(text, encoding) for UTF-8 (with or without BOM), UTF-16 with BOM or GB18030; None for
-    bytes that are not text (undecodable, or holding control characters)."""
+    bytes that are not text (undecodable, or binary: see _looks_binary).
+
+    A few control characters in cells do not make a file binary: the cleaners remove them with a
+    warning, as they do for the same characters in an Excel workbook (issue #10)."""
     if data.startswith(codecs.BOM_UTF8):
         candidates = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -30,10 +35,22 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
             text = data.decode(encoding, errors="strict")
         except UnicodeDecodeError:
             continue
-        if _CONTROL.search(text):
+        if _looks_binary(text):
             return None
         return text, encoding
     return None
+
+
+def _looks_binary(text: str) -> bool:
+    """A format check, not a cell check: bytes that decode but are a binary file (or UTF-16
+    without its BOM, NUL every other byte) carry NULs and controls everywhere, while a CSV whose
+    cells picked up a stray BEL or NUL carries a handful. More than 1 NUL per 100 characters, or
+    more than 1 control character per 20, in the first 64 KiB means binary."""
+    sample = text[:_BINARY_SAMPLE]
+    controls = len(_CONTROL.findall(sample))
+    if not controls:
+        return False
+    return controls * 20 > len(sample) or sample.count("\x00") * 100 > len(sample)
 
 
 def looks_delimited(text: str) -> bool:
@@ -42,7 +59,7 @@ def looks_delimited(text: str) -> bool:
 
 
 def _file_stem(filename: str) -> str:
-    base = re.split(r"[\\/]", filename or "")[-1].strip()
+    base = re.split(r"[\\/]", strip_controls(filename or ""))[-1].strip()
     stem = base.rsplit(".", 1)[0].strip() if "." in base else base
     return stem or "Sheet1"
 

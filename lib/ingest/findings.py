@@ -3,9 +3,12 @@
 Named findings, not problems, because 问题 in this project is the 问题台帐 sheet."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
+
+from lib.ingest.clean.cells import CONTROL_CLASS
 
 ERROR = "错误"
 WARNING = "提醒"
@@ -36,11 +39,25 @@ class Finding:
 
 
 def shown_value(raw) -> str:
-    """How a raw cell value is shown back to the user in the error table."""
+    """How a raw cell value is shown back to the user in the error table: control characters as
+    visible symbols (␇ for BEL, � for C1 and bidi controls), so that the table and 错误清单.xlsx
+    show where they were and stay writable."""
     if raw is None:
         return ""
     text = str(raw)
-    return text if len(text) <= 60 else text[:57] + "…"
+    text = text if len(text) <= 60 else text[:57] + "…"
+    return _CONTROL_SHOWN.sub(_visible, text) if _CONTROL_SHOWN.search(text) else text
+
+
+# The characters the cleaners remove, one at a time.
+_CONTROL_SHOWN = re.compile(CONTROL_CLASS)
+
+
+def _visible(m: re.Match) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return chr(0x2400 + code)        # Unicode control pictures: ␀ ␇ ␛ …
+    return "\u2421" if code == 0x7F else "\ufffd"
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:

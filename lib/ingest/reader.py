@@ -15,6 +15,7 @@ import struct
 import defusedxml  # noqa: F401  (a hard dependency: openpyxl switches to it when installed)
 import python_calamine
 
+from lib.ingest.clean.cells import strip_controls
 from lib.ingest.csv_reader import read_csv
 from lib.ingest.guards.biff import check_biff
 from lib.ingest.guards.ole import OLE_MAGIC, workbook_stream
@@ -96,7 +97,7 @@ def _read_sheets(wb, scan: OoxmlScan | None) -> list[RawSheet]:
             merged = [(int(a[0]), int(a[1]), int(b[0]), int(b[1]))
                       for a, b in (sheet.merged_cell_ranges or ())]
             sheets.append(RawSheet(
-                name=meta.name,
+                name=strip_controls(meta.name) or "Sheet",  # shown in findings; cells stay raw
                 rows=rows,
                 hidden=meta.visible != visible,
                 hidden_rows=scan.hidden_rows.get(meta.name, frozenset()) if scan else frozenset(),

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import PurePath
 
 from lib.config import HEADER_SEARCH_ROWS
+from lib.ingest.clean.cells import strip_controls
 from lib.ingest.raw import RawSheet
 from lib.ingest.sheets import HINT_WORDS, IGNORED_HEADERS, SHEETS, TOTAL_WORDS, Column, SheetType
 
@@ -29,7 +30,7 @@ def normalize_header(raw) -> str:
 
 @lru_cache(maxsize=8192)  # the same few headers are looked up for every type and candidate row
 def _normalize_header_text(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw)
+    text = unicodedata.normalize("NFKC", strip_controls(raw))
     text = _PAREN.sub("", text)
     text = _SPACES.sub("", text)
     return text.strip("*:：")

@@ -10,6 +10,7 @@ failing the whole upload. The tests assert that the safety net is never reached.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import functools
@@ -18,12 +19,11 @@ import math
 import numbers
 import re
 import unicodedata
-from dataclasses import dataclass
 
 _log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Cleaned:
     value: object = None        # normalised value, None when the cell is blank
     error: str | None = None    # Chinese: why the cell is invalid (e.g. "无法识别的日期")
@@ -49,6 +49,15 @@ _WS_ALL = re.compile(_WS_CLASS + "+")
 _EDGES = re.compile(rf"\A{_WS_CLASS}+|{_WS_CLASS}+\Z")
 _NEWLINES = re.compile(r"\r\n?")
 
+# Characters no cell may keep (issue #10): C0 controls except tab, line feed and carriage return
+# (whitespace, handled like any other), DEL, the C1 controls, and the bidi embeddings, overrides
+# and isolates that make text display in another order than it is stored. Excel writes them as
+# `_x0007_`-style escapes, which calamine decodes; a CSV carries them raw. normalize_text removes
+# them for every cleaner; the public cleaners add MSG_CONTROLS so that no removal is silent.
+CONTROL_CLASS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+_CONTROLS = re.compile(CONTROL_CLASS + "+")
+MSG_CONTROLS = "已删除不可见的控制字符"
+
 # Placeholders that mean "nothing here" (compared after NFKC, trim and casefold).
 _PLACEHOLDERS = frozenset({"无", "空", "无数据", "n/a", "/"})
 _DASHES = re.compile(r"[-\u2012\u2013\u2014\u2015\u2500]{1,3}")   # - -- --- — —— – ─
@@ -71,10 +80,19 @@ def _trim(s: str) -> str:
     return _EDGES.sub("", s)
 
 
+def strip_controls(s: str) -> str:
+    """s without the characters of _CONTROLS (tab and line breaks are kept)."""
+    return _CONTROLS.sub("", s)
+
+
+def has_controls(s: str) -> bool:
+    return _CONTROLS.search(s) is not None
+
+
 def _norm(s: str) -> str:
-    """NFKC, unify line breaks, trim. Repeated until stable so it is idempotent."""
+    """Controls removed, NFKC, unify line breaks, trim. Repeated until stable so it is idempotent."""
     for _ in range(4):
-        t = _trim(_NEWLINES.sub("\n", _nfkc(s)))
+        t = _trim(_NEWLINES.sub("\n", _nfkc(strip_controls(s))))
         if t == s:
             break
         s = t
@@ -193,17 +211,31 @@ def _excel_error(s: str) -> Cleaned | None:
 
 
 def _never_raises(fn):
-    """Final safety net: an unforeseen exception becomes a cell error (and is logged)."""
+    """Every public cleaner's wrapper. Final safety net: an unforeseen exception becomes a cell
+    error (and is logged). And the one place that says control characters were removed: a value
+    cleaned from text that held them carries MSG_CONTROLS before any other warning."""
 
     @functools.wraps(fn)
     def wrapper(raw, *args, **kwargs):
         try:
-            return fn(raw, *args, **kwargs)
+            cleaned = fn(raw, *args, **kwargs)
+            if cleaned.value is not None and cleaned.error is None and _raw_has_controls(raw):
+                warning = MSG_CONTROLS + (f"；{cleaned.warning}" if cleaned.warning else "")
+                cleaned = dataclasses.replace(cleaned, warning=warning)
+            return cleaned
         except Exception:
             _log.exception("cleaner %s failed on %r", fn.__name__, type(raw))
             return Cleaned(error=_MSG_INTERNAL, hint=_HINT_INTERNAL)
 
     return wrapper
+
+
+def _raw_has_controls(raw) -> bool:
+    if isinstance(raw, str):
+        return has_controls(raw)
+    if isinstance(raw, (bytes, bytearray)):
+        return has_controls(_decode(raw))
+    return False
 
 
 # --------------------------------------------------------------------------- public basics

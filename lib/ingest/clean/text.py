@@ -31,6 +31,24 @@ _LIST_SEP = re.compile(r"[、,，;；/\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 _HINT_ID = "请把单元格设为文本，填写完整工号"
 
+# Length limits, declared once here for every column of these kinds (lib/ingest/sheets.py names
+# the kinds). Names of people, 队/班组 and IDs are short keys: a longer value is a wrong column or
+# pasted text, and would flood every page that lists it. Free text may be long, but no longer than
+# an Excel cell holds, or it could not go back out in a download (openpyxl cuts it silently).
+MAX_KEY_CHARS = 50
+MAX_TEXT_CHARS = 32_767
+
+
+def _too_long(s: str, what: str, hint: str) -> Cleaned | None:
+    if len(s) <= MAX_KEY_CHARS:
+        return None
+    return Cleaned(error=f"{what}过长（{len(s)} 个字），超过 {MAX_KEY_CHARS} 个字的上限", hint=hint)
+
+
+_HINT_ORG_LONG = f"请只填写队或班组的名称（不超过 {MAX_KEY_CHARS} 个字），核对是否填错了列"
+_HINT_NAME_LONG = f"请只填写一个人的姓名（不超过 {MAX_KEY_CHARS} 个字），核对是否填错了列"
+_HINT_ID_LONG = f"请填写完整工号或编号（不超过 {MAX_KEY_CHARS} 个字），核对是否填错了列"
+
 
 # --------------------------------------------------------------------------- text-like
 @_never_raises
@@ -39,10 +57,15 @@ def clean_text(raw) -> Cleaned:
     if is_blank(raw):
         return _BLANK
     s, err = _text_of(raw)
-    return err or Cleaned(s)
+    if err:
+        return err
+    if len(s) > MAX_TEXT_CHARS:
+        return Cleaned(error=f"内容过长（{len(s)} 个字），超过 Excel 单元格 {MAX_TEXT_CHARS} 个字的上限",
+                       hint="请精简内容，或分成几条记录填写")
+    return Cleaned(s)
 
 
-def _org(raw) -> Cleaned:
+def _org(raw, limit: bool = True) -> Cleaned:
     raw = _coerce(raw)
     if is_blank(raw):
         return _BLANK
@@ -54,7 +77,9 @@ def _org(raw) -> Cleaned:
     if err:
         return err
     s = _squash(s)
-    return _BLANK if _is_blank_text(s) else Cleaned(s)
+    if _is_blank_text(s):
+        return _BLANK
+    return (limit and _too_long(s, "名称", _HINT_ORG_LONG)) or Cleaned(s)
 
 
 @_never_raises
@@ -66,7 +91,7 @@ def clean_org(raw) -> Cleaned:
 @_never_raises
 def clean_org_list(raw) -> Cleaned:
     """Several names in one cell (、,，;；/ or whitespace) → each cleaned, de-duplicated, '、'-joined."""
-    first = _org(raw)                 # type checks, blanks, Excel errors, on the whole cell
+    first = _org(raw, limit=False)    # type checks, blanks, Excel errors, on the whole cell
     if first.error or first.value is None:
         return first
     s = normalize_text(_coerce(raw))
@@ -81,6 +106,9 @@ def clean_org_list(raw) -> Cleaned:
             continue
         if _is_blank_text(value):
             continue
+        too_long = _too_long(value, "名称", _HINT_ORG_LONG)
+        if too_long:
+            return too_long
         if value in items:
             duplicate = True
         else:
@@ -115,6 +143,9 @@ def clean_name(raw) -> Cleaned:
     s = _squash(s.translate(_NAME_DOTS)).translate(_NAME_DOTS)
     if _is_blank_text(s):
         return _BLANK
+    too_long = _too_long(s, "姓名", _HINT_NAME_LONG)
+    if too_long:
+        return too_long
     if _DIGIT.search(s):
         warnings.append("姓名中含数字，请核对是否填错了列")
     return Cleaned(s, warning="；".join(warnings) or None)
@@ -128,7 +159,7 @@ _ID_APOSTROPHES = "'‘’`"
 @_never_raises
 def clean_id(raw) -> Cleaned:
     """IDs are text: full-width digits → ASCII, 123.0 → '123', leading zeros in text kept."""
-    if type(raw) is str and raw.isascii() and raw.isdigit():
+    if type(raw) is str and raw.isascii() and raw.isdigit() and len(raw) <= MAX_KEY_CHARS:
         return Cleaned(raw)  # the common case, and the highest-cardinality column
     raw = _coerce(raw)
     if is_blank(raw):
@@ -141,7 +172,7 @@ def clean_id(raw) -> Cleaned:
         n = int(raw)
         if n.bit_length() > _MAX_INT_BITS:
             return Cleaned(error="工号位数过多", hint=_HINT_ID)
-        return Cleaned(str(n))
+        return _too_long(str(n), "工号或编号", _HINT_ID_LONG) or Cleaned(str(n))
     if _is_real(raw):
         f = _to_float(raw)
         if not math.isfinite(f):
@@ -151,7 +182,7 @@ def clean_id(raw) -> Cleaned:
         warning = None
         if abs(f) >= 1e15:
             warning = "工号超过15位数字，可能已被 Excel 截断，请设为文本后核对"
-        return Cleaned(str(int(f)), warning=warning)
+        return _too_long(str(int(f)), "工号或编号", _HINT_ID_LONG) or Cleaned(str(int(f)), warning=warning)
     s, err = _text_of(raw)
     if err:
         return err
@@ -167,6 +198,6 @@ def clean_id(raw) -> Cleaned:
         s = m.group(1)
     if _is_blank_text(s):
         return _BLANK
-    return Cleaned(s, warning=warning)
+    return _too_long(s, "工号或编号", _HINT_ID_LONG) or Cleaned(s, warning=warning)
 
 
