@@ -1,4 +1,4 @@
-"""Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore|metrics|report`.
+"""Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore|purge-uploads|metrics|report`.
 
 Whoever runs it can open the database file directly anyway, so it acts as 管理员
 (lib.access.auth.cli_user); `--user` names the person in the logs.
@@ -18,13 +18,14 @@ from pathlib import Path
 import duckdb
 
 from lib.access.auth import PermissionDenied, cli_user
-from lib.config import DB_ENV, default_db_path, demo_db_path
+from lib.config import DB_ENV, UPLOAD_DAYS_ENV, default_db_path, demo_db_path, upload_retention_days
 from lib.ingest.template import write_template
 from lib.store.backup import backup, restore
 from lib.store.database import Store
 from lib.store.importer import REJECTED, STATUS_LABELS, import_paths, is_database_busy
 from lib.store.logs import history
 from lib.store.undo import UndoRefused, undo
+from lib.store.uploads import purge_uploads
 
 BUSY_MESSAGE = "数据库正被其他程序（如正在运行的看板）占用。请在看板的“数据上传”页操作，或关闭看板后再试。"
 
@@ -83,8 +84,12 @@ def cmd_undo(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    target = backup(_store(args), args.path, cli_user(args.user))
-    print(f"已备份到 {target}")
+    try:
+        target = backup(_store(args), args.path, cli_user(args.user))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"已备份到 {target}（已记入操作记录）")
     return 0
 
 
@@ -93,12 +98,30 @@ def cmd_restore(args) -> int:
     if not source.is_file():
         print(f"找不到备份文件：{source}", file=sys.stderr)
         return 1
+    store = _store(args)
     try:
-        restore(_store(args), source, cli_user(args.user))
+        op_id = restore(store, source, cli_user(args.user))
     except (ValueError, duckdb.Error) as exc:
         print(f"无法从该文件恢复：{exc}", file=sys.stderr)
         return 1
-    print(f"已从 {source} 恢复")
+    detail = store.cursor().execute("SELECT detail FROM operations WHERE id = ?", [op_id]).fetchone()[0]
+    print(f"{detail}。导入、导出和操作记录均已保留，本次恢复已记入操作记录")
+    return 0
+
+
+def cmd_purge_uploads(args) -> int:
+    try:
+        days = upload_retention_days() if args.days is None else args.days
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if days < 0:
+        print("保留天数不能为负数", file=sys.stderr)
+        return 2
+    removed = purge_uploads(_store(args), cli_user(args.user), days)
+    for path in removed:
+        print(f"已删除 {path}")
+    print(f"共删除保存超过 {days} 天的原始上传文件 {len(removed)} 个（已记入操作记录）")
     return 0
 
 
@@ -226,6 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--user", default=getpass.getuser(), help="操作人")
     p.set_defaults(func=cmd_restore)
+
+    p = with_db(sub.add_parser("purge-uploads", help="删除超过保留期的原始上传文件"))
+    p.add_argument("--days", type=int, help=f"保留天数（默认取环境变量 {UPLOAD_DAYS_ENV}，未设置为 180）；0 表示全部删除")
+    p.add_argument("--user", default=getpass.getuser(), help="操作人（记入操作记录）")
+    p.set_defaults(func=cmd_purge_uploads)
     return parser
 
 

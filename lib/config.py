@@ -15,6 +15,26 @@ def default_db_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DATA_DIR / "dangjian.duckdb")
 
 
+# Raw uploads (the original files, kept beside the database) are removed this many days after the
+# last import that used them; the app cleans up by itself, `python -m lib.cli purge-uploads` on demand.
+UPLOAD_DAYS_ENV = "DANGJIAN_UPLOAD_DAYS"
+DEFAULT_UPLOAD_DAYS = 180
+
+
+def upload_retention_days() -> int:
+    """How many days raw uploads are kept (DANGJIAN_UPLOAD_DAYS, default 180); a bad value stops with a Chinese message."""
+    raw = os.environ.get(UPLOAD_DAYS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_UPLOAD_DAYS
+    try:
+        days = int(raw)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise ValueError(f"环境变量 {UPLOAD_DAYS_ENV}（原始上传文件保留天数）应为 0 或正整数，现为「{raw}」")
+    return days
+
+
 def demo_db_path() -> Path:
     """The demo data set lives in its own database so it never mixes with real data."""
     return default_db_path().with_name("demo.duckdb")

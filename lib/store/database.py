@@ -1,12 +1,17 @@
 """The DuckDB store: schema from the sheet declarations, one shared connection, one write lock.
 (Backup and restore: lib/store/backup.py.)
 
+The logs are append-only: no operation deletes a row of `imports`, `export_log` or `operations`
+(an undo or a restore only changes an import's status; a restore puts back every log row the
+backup lacks, lib/store/backup.py).
+
 Every data table has the declared columns, `import_id` (which import wrote the row) and the grain
 as primary key. Beside each sits `<table>__replaced`: the rows an import replaced, tagged with
 that import, so an undo can put them back exactly.
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +21,17 @@ import duckdb
 from lib.config import default_db_path
 from lib.ingest.sheets import SHEETS, SheetType
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Versions whose backups can be restored into this one (version 1 had no `operations` table and
+# no 'restored_away' status; its data tables are the same).
+RESTORABLE_VERSIONS = ("1", "2")
+
+# The append-only log tables (tests check that nothing in lib/ deletes from them).
+LOG_TABLES = ("imports", "export_log", "operations")
+
+# An import's status: its data is in the store, it was undone, or a restore of an older backup
+# took its data away (the log row stays; such an import cannot be undone).
+IMPORT_STATUSES = ("imported", "undone", "restored_away")
 
 
 def quote(value: str) -> str:
@@ -67,15 +82,48 @@ LOG_DDL = [
       user_name VARCHAR NOT NULL,
       imported_at TIMESTAMP NOT NULL,
       app_version VARCHAR NOT NULL,
-      status VARCHAR NOT NULL CHECK (status IN ('imported', 'undone')),
+      status VARCHAR NOT NULL CHECK (status IN ('imported', 'undone', 'restored_away')),
       undone_by VARCHAR,
       undone_at TIMESTAMP
     )""",
     """CREATE TABLE IF NOT EXISTS export_log (
       exported_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL, what VARCHAR NOT NULL, detail VARCHAR
     )""",
+    # Backup, restore, undo and the removal of raw uploads: who, when, what (never deleted).
+    """CREATE TABLE IF NOT EXISTS operations (
+      id BIGINT PRIMARY KEY, done_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
+      action VARCHAR NOT NULL, detail VARCHAR NOT NULL
+    )""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
 ]
+
+
+def _widen_import_statuses(cur) -> None:
+    """A version-1 `imports` table allows only 'imported' and 'undone': rebuild it with every row.
+
+    DuckDB cannot alter a CHECK constraint, so the table is renamed, created anew and filled from
+    the old one; the old one goes only once every row is in the new one (same transaction).
+    """
+    check = cur.execute("SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() "
+                        "AND schema_name = current_schema() AND table_name = 'imports' "
+                        "AND constraint_type = 'CHECK' AND expression NOT LIKE '%restored_away%'").fetchone()[0]
+    if not check:
+        return
+    cur.execute("ALTER TABLE imports RENAME TO imports_v1")
+    cur.execute(LOG_DDL[0])
+    cur.execute("INSERT INTO imports SELECT * FROM imports_v1")
+    old, new = (cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("imports_v1", "imports"))
+    if old != new:
+        raise RuntimeError(f"imports migration copied {new} of {old} rows")
+    cur.execute("DROP TABLE imports_v1")
+
+
+def log_operation(cur, user_name: str, action: str, detail: str, at: dt.datetime | None = None) -> int:
+    """Append one row to the operations log (inside the caller's transaction); returns its id."""
+    op_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM operations").fetchone()[0]
+    cur.execute("INSERT INTO operations VALUES (?, ?, ?, ?, ?)",
+                [op_id, at or dt.datetime.now(), user_name, action, detail])
+    return op_id
 
 
 class Store:
@@ -130,6 +178,7 @@ class Store:
             for sheet in SHEETS:
                 for ddl in table_ddl(sheet):
                     cur.execute(ddl)
+            _widen_import_statuses(cur)
             for ddl in LOG_DDL:
                 cur.execute(ddl)
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

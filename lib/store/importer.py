@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import duckdb
@@ -32,6 +31,7 @@ from lib.store.upload import (
     parse_file,
     rejected_file,
 )
+from lib.store.uploads import archive
 
 __all__ = ["IMPORTED", "READY", "REJECTED", "STATUS_LABELS", "UNCHANGED", "FileResult", "Replacement",
            "import_file", "import_paths", "import_preview", "is_database_busy", "parse_file", "preview",
@@ -89,7 +89,7 @@ def import_preview(store: Store, previewed: FileResult, data: bytes, user: User)
             _replace_scope(cur, SHEETS_BY_KEY[key], stage, import_id)
         _log_import(cur, result, import_id, user)
         drop_stages(cur, staged)
-        _archive(store, data, result)  # before the commit: every imported file is archived
+        archive(store, data, result.file_hash, result.file_format)  # before the commit: every import is archived
     result.status, result.import_id = IMPORTED, import_id
     return result
 
@@ -126,17 +126,6 @@ def _log_import(cur, result: FileResult, import_id: int, user: User) -> None:
          json.dumps([p.as_json() for p in result.warnings][:500], ensure_ascii=False),
          sum(s["rows_loaded"] for s in sheets), sum(s["rows_dropped"] for s in sheets),
          user.name, dt.datetime.now(), __version__])
-
-
-def _archive(store: Store, data: bytes, result: FileResult) -> None:
-    """Keep the raw bytes, named by their hash (never by the uploaded name)."""
-    store.archive_dir.mkdir(parents=True, exist_ok=True)
-    target = store.archive_dir / f"{result.file_hash}.{result.file_format or 'bin'}"
-    if target.exists():
-        return
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
 
 
 def is_database_busy(exc: BaseException) -> bool:
