@@ -754,3 +754,93 @@ def test_month_as_float_is_always_rejected(y, m):
     raw = float(f"{y}.{m:02d}")
     if not raw.is_integer():
         assert clean_month(raw).error == "月份被存成了数字，无法区分1月和10月"
+
+
+# =========================================================================== control characters, lengths
+from lib.ingest.clean.cells import MSG_CONTROLS, has_controls  # noqa: E402
+from lib.ingest.clean.text import MAX_KEY_CHARS, MAX_TEXT_CHARS  # noqa: E402
+
+CONTROLS = ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9b",
+            "\u202a", "\u202e", "\u2066", "\u2069"]
+
+
+@pytest.mark.parametrize("ch", CONTROLS)
+@pytest.mark.parametrize("kind, raw, expected", [
+    ("text", "澡堂{}热水", "澡堂热水"),
+    ("org", "检修{}班", "检修班"),
+    ("org_list", "一班{}、二班", "一班、二班"),
+    ("name", "张{}三", "张三"),
+    ("id", "0012{}34", "001234"),
+    ("bool", "是{}", True),
+    ("date", "2024-06-03{}", D(2024, 6, 3)),
+    ("month", "2024年6月{}", D(2024, 6, 1)),
+    ("quarter", "2024Q2{}", "2024Q2"),
+    ("year", "{}2024", 2024),
+    ("number", "8{}5", 85.0),
+    ("enum", "中共{}党员", "中共党员"),
+    ("good", "是{}", "是"),
+])
+def test_control_characters_removed_with_a_warning(kind, raw, expected, ch):
+    c = CLEANERS[kind](raw.format(ch))
+    assert c.value == expected and c.error is None, c
+    assert c.warning.split("；")[0] == MSG_CONTROLS
+
+
+def test_control_warning_comes_first_and_keeps_the_others():
+    assert clean_name("张 三\x07").warning == f"{MSG_CONTROLS}；姓名中含空格，已去除"
+    assert clean_org_list("一班\x07、一班").warning == f"{MSG_CONTROLS}；有重复的名称，已合并"
+
+
+def test_tab_and_line_breaks_are_not_controls():
+    assert clean_text("第一行\r\n第二行\t备注") == Cleaned("第一行\n第二行\t备注")
+    assert clean_org("检修\t班") == Cleaned("检修班")
+    assert normalize_text("a\x07b\u202ec") == "abc"
+
+
+def test_a_cell_of_controls_only_is_blank():
+    for raw in ("\x07", "\x00\x1b", " \u202e "):
+        assert is_blank(raw)
+        assert clean_text(raw) == Cleaned() and clean_name(raw) == Cleaned()
+
+
+def test_literal_escape_text_is_not_a_control():
+    assert clean_text("_x0007_") == Cleaned("_x0007_")
+    assert clean_org("班_x001B_") == Cleaned("班_x001B_")
+
+
+@pytest.mark.parametrize("fn, what", [(clean_org, "名称"), (clean_name, "姓名"), (clean_id, "工号或编号"),
+                                      (clean_org_list, "名称")])
+def test_keys_over_the_limit_are_errors(fn, what):
+    assert fn("8" * MAX_KEY_CHARS).error is None
+    c = fn("8" * (MAX_KEY_CHARS + 1))
+    assert c.error == f"{what}过长（51 个字），超过 50 个字的上限" and "不超过 50 个字" in c.hint
+
+
+def test_key_limit_counts_one_name_of_a_list_and_numbers_too():
+    teams = "、".join(ch * 50 for ch in "甲乙丙")
+    assert clean_org_list(teams) == Cleaned(teams)
+    assert clean_org_list("一班、" + "班" * 51).error.startswith("名称过长（51 个字）")
+    assert clean_id(10 ** 51).error.startswith("工号或编号过长（52 个字）")
+    assert clean_id(1e51).error.startswith("工号或编号过长")
+
+
+def test_free_text_limit_is_excel_cells():
+    assert clean_text("问" * MAX_TEXT_CHARS) == Cleaned("问" * MAX_TEXT_CHARS)
+    c = clean_text("问" * 100_000)
+    assert c.error == "内容过长（100000 个字），超过 Excel 单元格 32767 个字的上限" and c.hint
+
+
+@PROPS
+@given(raw=st.one_of(INPUTS, st.text(alphabet=st.characters(max_codepoint=0x206F)),
+                     st.lists(st.sampled_from(["班", "张", "\x07", "\x00", "\u202e", "\x85", "\t", "\n", "、"]),
+                              max_size=8).map("".join)))
+def test_no_cleaned_value_keeps_a_control(raw):
+    """Whatever the input, no cleaned text holds a control character, and a removal is said."""
+    assert not has_controls(normalize_text(raw))
+    for kind, fn in CLEANERS.items():
+        c = fn(raw)
+        check_shape(c)
+        if isinstance(c.value, str):
+            assert not has_controls(c.value), (kind, raw, c)
+        if c.value is not None and isinstance(raw, str) and has_controls(raw):
+            assert c.warning and c.warning.startswith(MSG_CONTROLS), (kind, raw, c)
