@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.accounts import PASSWORD, accounts_secrets, sign_in
+
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 PAGES = ["overview_page", "development_page", "coverage_page", "model_posts_page", "zones_page",
@@ -83,7 +85,8 @@ def test_upload_imports_a_good_workbook_once_and_refuses_a_bad_one(app_env):
     bad_rows = roster(n=3, start=50)
     bad_rows[2][8] = "党外人士"
     bad = xlsx_bytes({"人员名册": bad_rows})
-    at = open_page("upload_page")
+    at = sign_in(open_page("overview_page", secrets=_accounts()), "admin")
+    at.switch_page("pages/upload_page.py").run()
     at.file_uploader(key="upload-files-0").set_value(
         [("综采队_2024年6月.xlsx", good, XLSX), ("机运队_2024年6月.xlsx", bad, XLSX)]).run()
     assert not at.exception
@@ -152,24 +155,10 @@ def test_meeting_mode_switch_and_exit(app_env):
 # ---------------------------------------------------------------- 账号与权限
 
 DEMO_BANNER_START = "演示模式：未配置账号，任何人都可以上传和撤销数据。"
-PASSWORD = "煤矿党建2024!"
 
 
 def _accounts() -> dict:
-    from lib.access.auth import hash_password
-
-    digest = hash_password(PASSWORD, rounds=4)  # cheap: the cost factor is not what is tested
-    return {"accounts": {
-        "chakan": {"name": "党群工作部", "password_hash": digest, "role": "查看"},
-        "zongcai": {"name": "综采填报员", "password_hash": digest, "role": "填报", "unit": "综采队"},
-        "admin": {"name": "王主任", "password_hash": digest, "role": "管理员"}}}
-
-
-def sign_in(at: AppTest, login: str, password: str = PASSWORD) -> AppTest:
-    at.sidebar.text_input(key="sign-in-login").input(login)
-    at.sidebar.text_input(key="sign-in-password").input(password)
-    at.sidebar.button[0].click().run()
-    return at
+    return accounts_secrets()
 
 
 def test_without_accounts_the_demo_mode_banner_shows(app_env):
@@ -177,7 +166,9 @@ def test_without_accounts_the_demo_mode_banner_shows(app_env):
     assert not at.exception
     banners = [w.value for w in at.sidebar.warning if w.value.startswith(DEMO_BANNER_START)]
     assert banners and "姓名和工号打码" in banners[0] and ".streamlit/secrets.toml.example" in banners[0]
-    assert at.file_uploader, "in 演示模式 anyone may upload"
+    # The first real import needs a 管理员 account first: a form to create it, no uploader.
+    assert not at.file_uploader, "演示模式: no upload before an admin account exists"
+    assert at.text_input(key="first-admin-login") and [b for b in at.button if b.label == "创建管理员账号"]
 
 
 def test_with_accounts_an_anonymous_visitor_sees_only_the_sign_in(app_env):
@@ -240,7 +231,7 @@ def test_oidc_users_get_the_role_their_e_mail_maps_to(app_env):
                "roles": {"li@example.com": {"role": "填报", "unit": "综采队"}}}
     at = AppTest.from_file(ENTRY, default_timeout=120)
     at.secrets.update(secrets)
-    at.user = {"is_logged_in": True, "email": "LI@example.com", "name": "李四"}
+    at.user = {"is_logged_in": True, "email": "LI@example.com", "name": "李四", "email_verified": True}
     at.run()
     at.switch_page("pages/upload_page.py").run()
     assert not at.exception
@@ -249,7 +240,7 @@ def test_oidc_users_get_the_role_their_e_mail_maps_to(app_env):
 
     stranger = AppTest.from_file(ENTRY, default_timeout=120)
     stranger.secrets.update(secrets)
-    stranger.user = {"is_logged_in": True, "email": "who@example.com"}
+    stranger.user = {"is_logged_in": True, "email": "who@example.com", "email_verified": True}
     stranger.run()
     assert not stranger.exception and not stranger.metric
     assert any("还没有分配角色" in e.value for e in stranger.error)

@@ -9,6 +9,7 @@ import lib.store.upload as upload
 from lib.config import MAX_UPLOAD_MB
 from lib.store.database import Store
 from lib.store.importer import import_file
+from tests.accounts import accounts_secrets, sign_in
 from tests.users import ADMIN_USER
 from tests.workbooks import ROSTER_HEADER, roster, xlsx_bytes
 
@@ -40,8 +41,11 @@ def calls(monkeypatch):
 
 
 def upload_page() -> AppTest:
+    """数据上传, signed in as 管理员 (without accounts the first import asks for one first)."""
     at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.secrets.update(accounts_secrets())
     at.run()
+    sign_in(at, "admin")
     at.switch_page("pages/upload_page.py").run()
     assert not at.exception, at.exception
     return at

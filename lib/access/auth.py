@@ -30,6 +30,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import bcrypt
 
@@ -223,12 +224,27 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+# Fail closed: anything else in secrets.toml (a misspelt [account.x], a key "passwd") stops the app,
+# rather than silently meaning 演示模式 or an account without what was meant.
+SECRETS_SECTIONS = ("accounts", "auth", "roles")
+ACCOUNT_KEYS = ("name", "password_hash", "role", "unit")
+ROLE_KEYS = ("name", "role", "unit")
+
+
+def _unknown_keys(where: str, entry: Mapping, allowed: tuple[str, ...], errors: list[str]) -> None:
+    unknown = [str(k) for k in entry if k not in allowed]
+    if unknown:
+        errors.append(f"{where}：未知的设置 {'、'.join(unknown)}（只能有 {'、'.join(allowed)}）")
+
+
 def _user_from_entry(where: str, entry, default_name: str, errors: list[str]) -> User | None:
     if isinstance(entry, str):  # [roles] "a@b.cn" = "查看"
         entry = {"role": entry}
     if not isinstance(entry, Mapping):
         errors.append(f"{where}：应为一个表（name、role、unit）")
         return None
+    if where.startswith("[roles]"):
+        _unknown_keys(where, entry, ROLE_KEYS, errors)
     role = _text(entry.get("role"))
     unit = _text(entry.get("unit")) or None
     if unit is not None:
@@ -248,6 +264,10 @@ def load_config(secrets: Mapping) -> AuthConfig:
     used as written; an app must then refuse to start rather than fall back to 演示模式.
     """
     errors: list[str] = []
+    unknown = [str(k) for k in secrets if k not in SECRETS_SECTIONS]
+    if unknown:
+        errors.append("未知的配置小节 " + "、".join(f"[{k}]" for k in unknown)
+                      + f"（只能有 {'、'.join(f'[{k}]' for k in SECRETS_SECTIONS)}；账号应写成 [accounts.登录名]）")
     accounts: dict[str, Account] = {}
     raw_accounts = secrets.get("accounts") or {}
     if not isinstance(raw_accounts, Mapping):
@@ -259,6 +279,7 @@ def load_config(secrets: Mapping) -> AuthConfig:
         if not isinstance(entry, Mapping):
             errors.append(f"{where}：应为一个表（name、password_hash、role、unit）")
             continue
+        _unknown_keys(where, entry, ACCOUNT_KEYS, errors)
         password_hash = _text(entry.get("password_hash"))
         if not BCRYPT_HASH.fullmatch(password_hash):
             errors.append(f"{where}：password_hash 不是 bcrypt 哈希值，请用 python -m lib.access.auth hash 生成")
@@ -313,13 +334,66 @@ def user_for_email(config: AuthConfig, email: str | None, name: str | None = Non
     return user
 
 
-# ---------------------------------------------------------------- python -m lib.access.auth hash
+# ---------------------------------------------------------------- python -m lib.access.auth hash | add-user
+
+def _ask_password(read_stdin: bool) -> str | None:
+    if read_stdin:  # scripts and tests: the first line of standard input, asked once
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("密码：")
+    if getpass.getpass("再输入一次：") != password:
+        print("两次输入的密码不一致", file=sys.stderr)
+        return None
+    return password
+
+
+def _ask(prompt: str, given: str | None, default: str = "", interactive: bool = True) -> str:
+    if given is not None:
+        return given
+    if not interactive:  # --password-stdin: standard input carries the password only
+        return default
+    answer = input(f"{prompt}{f'（直接回车为 {default}）' if default else ''}：").strip()
+    return answer or default
+
+
+def _add_user(args) -> int:
+    from lib.access.accounts_file import add_account, secrets_path
+
+    path = Path(args.secrets) if args.secrets else secrets_path()
+    try:
+        asking = not args.password_stdin
+        login = _ask("登录名（英文字母、数字）", args.login, interactive=asking)
+        name = _ask("显示的姓名", args.name, interactive=asking)
+        role = _ask(f"角色（{'、'.join(ROLES)}）", args.role, ADMIN, interactive=asking)
+        if role not in ROLES:
+            print(f"角色「{role}」不存在，只能是 {'、'.join(ROLES)} 之一", file=sys.stderr)
+            return 1
+        unit = _ask("所属队（填报必填）", args.unit, interactive=asking) if role == UPLOADER else args.unit
+        password = _ask_password(args.password_stdin)
+        if password is None:
+            return 1
+        written = add_account(login, name, password, role, unit, path=path, replace=args.replace)
+    except (ValueError, EOFError) as exc:
+        print(str(exc) or "输入已中断", file=sys.stderr)
+        return 1
+    print(f"已写入账号 {login}（{role}）：{written}。重新打开看板页面即可用它登录。")
+    return 0
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.access.auth", description="班组党建看板 账号工具")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("hash", help="输入密码，输出写入 secrets.toml 的 password_hash")
-    parser.parse_args(argv)
+    add = sub.add_parser("add-user", help="新建账号（第一个管理员也用它），写入 .streamlit/secrets.toml")
+    add.add_argument("--login", help="登录名")
+    add.add_argument("--name", help="显示的姓名")
+    add.add_argument("--role", help=f"{'、'.join(ROLES)}（默认 {ADMIN}）")
+    add.add_argument("--unit", help="所属队（填报必填）")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入的第一行读密码（脚本用）")
+    add.add_argument("--replace", action="store_true", help="覆盖已有的同名账号")
+    add.add_argument("--secrets", help="账号配置文件（默认 .streamlit/secrets.toml，或环境变量 DANGJIAN_SECRETS）")
+    args = parser.parse_args(argv)
+    if args.command == "add-user":
+        return _add_user(args)
     password = getpass.getpass("密码：")
     if getpass.getpass("再输入一次：") != password:
         print("两次输入的密码不一致", file=sys.stderr)
@@ -330,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(hashed)
-    print('把上面一行写入 .streamlit/secrets.toml 对应账号的 password_hash = "…"', file=sys.stderr)
+    print('把上面一行写入 .streamlit/secrets.toml 对应账号的 password_hash = "…"；'
+          "或直接用 python -m lib.access.auth add-user 新建账号", file=sys.stderr)
     return 0
 
 
