@@ -1,4 +1,6 @@
-"""The lower half of 数据上传: the import log with undo, and the export log (管理员 only)."""
+"""The lower half of 数据上传: the import log with undo, the operations log (backup, restore, undo,
+removal of raw uploads) and the export log (管理员 only). Who imported or operated is shown to a
+管理员 only."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +12,7 @@ from lib.access.auth import PermissionDenied, User
 from lib.present.formatting import timestamp_text
 from lib.store.database import Store
 from lib.store.importer import is_database_busy
-from lib.store.logs import LOG_ROWS_SHOWN, export_history, history
+from lib.store.logs import LOG_ROWS_SHOWN, export_history, history, operations_history, without_names
 from lib.store.undo import UndoRefused, undo
 from ui.data import clear_caches, get_store
 
@@ -20,10 +22,15 @@ BUSY_MESSAGE = "数据库正被其他操作占用，请稍后再试"
 
 
 def import_log(real: Store, user: User, after_undo: Callable[[int], None]) -> None:
-    """The import log of the real database; a 管理员 can undo an import from it.
+    """The import log of the real database (a 管理员 can undo an import from it), then its operations log.
 
     `after_undo(import_id)` lets the page forget what it kept about that import before the rerun.
     """
+    _imports(real, user, after_undo)
+    _operations(real, user)
+
+
+def _imports(real: Store, user: User, after_undo: Callable[[int], None]) -> None:
     st.subheader("导入记录")
     try:
         log_frame = history(real)
@@ -35,7 +42,7 @@ def import_log(real: Store, user: User, after_undo: Callable[[int], None]) -> No
         st.caption("正式数据库中还没有导入记录。")
         return
     shown = log_frame.assign(导入时间=[timestamp_text(t) for t in log_frame["导入时间"]])
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(without_names(shown, user), hide_index=True, width="stretch")
     if not user.can_undo:
         st.caption("撤销导入只能由管理员操作。")
         return
@@ -61,6 +68,24 @@ def import_log(real: Store, user: User, after_undo: Callable[[int], None]) -> No
         after_undo(int(chosen))
         st.session_state.pop("undo-choice", None)
         st.rerun()
+
+
+def _operations(real: Store, user: User) -> None:
+    """Backups, restores, undos and removals of raw uploads: kept for good, like the import log."""
+    st.markdown("**操作记录**")
+    try:
+        ops = operations_history(real)
+    except Exception:  # noqa: BLE001
+        log.exception("reading the operations log failed")
+        st.error("暂时无法读取操作记录，请稍后刷新页面。")
+        return
+    if ops.empty:
+        st.caption("还没有备份、恢复、撤销或清理原始文件的操作。")
+        return
+    st.caption(f"备份、恢复备份、撤销导入和清理原始上传文件都记录在这里（最近 {LOG_ROWS_SHOWN} 次），"
+               "恢复备份不会删除任何导入、导出或操作记录。")
+    st.dataframe(without_names(ops.assign(时间=[timestamp_text(t) for t in ops["时间"]]), user),
+                 hide_index=True, width="stretch")
 
 
 def export_log(user: User) -> None:
