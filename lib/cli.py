@@ -23,7 +23,7 @@ from lib.ingest.template import write_template
 from lib.store.backup import backup, restore
 from lib.store.database import Store
 from lib.store.importer import REJECTED, STATUS_LABELS, import_paths, is_database_busy
-from lib.store.logs import history
+from lib.store.logs import history, operations_history
 from lib.store.undo import UndoRefused, undo
 from lib.store.uploads import purge_uploads
 
@@ -68,8 +68,13 @@ def cmd_demo(args) -> int:
 
 
 def cmd_history(args) -> int:
-    frame = history(_store(args))
+    store = _store(args)
+    frame = history(store)
     print("暂无导入记录" if frame.empty else frame.to_string(index=False))
+    operations = operations_history(store)
+    if not operations.empty:
+        print("\n操作记录（备份、恢复、撤销、清理原始上传文件）")
+        print(operations.to_string(index=False))
     return 0
 
 
@@ -232,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="不显示进度")
     p.set_defaults(func=cmd_report)
 
-    p = with_db(sub.add_parser("history", help="查看导入记录"))
+    p = with_db(sub.add_parser("history", help="查看导入记录和操作记录"))
     p.set_defaults(func=cmd_history)
 
     p = with_db(sub.add_parser("undo", help="撤销一次导入"))
