@@ -13,6 +13,9 @@ the same files.
 Sign-in sessions: the server also answers lib/access/web.py's two routes (the HttpOnly session
 cookie after a password, and sign-out), and SERVED_ENV tells the app that only that cookie signs
 anyone in (see lib/access/sessions.py).
+
+Hardening (server_hardening.py, docs/security.md): downloads only to the browser whose session made
+them and only briefly, security headers on every answer, client clear-cache messages ignored.
 """
 import os
 import sys
@@ -20,6 +23,7 @@ import sys
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+import server_hardening
 from lib.access import sessions
 from lib.config import MAX_UPLOAD_MB
 
@@ -51,5 +55,6 @@ if __name__ == "__main__":
     PagesManager.uses_pages_directory = False  # dashboard.py declares its pages with st.navigation
     os.environ[sessions.SERVED_ENV] = "1"
     add_session_routes()
+    server_hardening.install()
     sys.argv = streamlit_argv(sys.argv[1:])
     sys.exit(cli.main())
