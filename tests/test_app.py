@@ -154,7 +154,7 @@ def test_meeting_mode_switch_and_exit(app_env):
 
 # ---------------------------------------------------------------- 账号与权限
 
-DEMO_BANNER_START = "演示模式：未配置账号，任何人都可以上传和撤销数据。"
+DEMO_BANNER_START = "演示模式：未配置账号，任何人都可以查看演示数据；"
 
 
 def _accounts() -> dict:

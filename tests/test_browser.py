@@ -39,7 +39,10 @@ def _serve(demo_db, home: Path):
     """The app as start.sh serves it (serve.py), on a free port, over a copy of the demo data."""
     shutil.copy(demo_db, home / "demo.duckdb")
     port = _free_port()
-    env = {**os.environ, "DANGJIAN_DB": str(home / "dangjian.duckdb")}
+    # Accounts from the test's own secrets file, never the project's .streamlit/secrets.toml.
+    secrets = str(home / "secrets.toml")
+    env = {**os.environ, "DANGJIAN_DB": str(home / "dangjian.duckdb"), "DANGJIAN_SECRETS": secrets,
+           "STREAMLIT_SECRETS_FILES": secrets}
     log = open(home / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "serve.py", "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -162,6 +165,21 @@ def test_upload_a_workbook_and_see_the_summary(page, server, tmp_path):
     workbook = tmp_path / "综采队_2024年6月.xlsx"
     workbook.write_bytes(xlsx_bytes({"人员名册": roster(n=8)}))
     page.goto(f"{server}/upload")
+    _wait_idle(page)
+    # 演示模式: the first import needs a 管理员 first, created here, then signed in with.
+    assert page.locator('input[type="file"]').count() == 0
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_label("登录名").fill("admin")
+    main.get_by_label("姓名").fill("王主任")
+    main.get_by_label("密码", exact=True).fill("煤矿党建2024!")
+    main.get_by_label("再输入一次密码").fill("煤矿党建2024!")
+    main.get_by_role("button", name="创建管理员账号").click()
+    expect(page.get_by_text("已创建管理员账号 admin")).to_be_visible(timeout=60000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("账号").fill("admin")
+    sidebar.get_by_label("密码").fill("煤矿党建2024!")
+    sidebar.get_by_role("button", name="登录").click()
+    expect(sidebar.get_by_text("王主任 · 管理员")).to_be_visible(timeout=60000)
     _wait_idle(page)
     page.locator('input[type="file"]').first.set_input_files(str(workbook))
     _wait_idle(page)

@@ -35,8 +35,8 @@ from lib.access.lockout import attempt_sign_in
 from ui.meeting import meeting_mode
 
 SECRETS_EXAMPLE = ".streamlit/secrets.toml.example"
-DEMO_BANNER = ("演示模式：未配置账号，任何人都可以上传和撤销数据。下载的表格中姓名和工号打码。"
-               f"配置账号见 {SECRETS_EXAMPLE}")
+DEMO_BANNER = ("演示模式：未配置账号，任何人都可以查看演示数据；导入正式数据前须先创建管理员账号。"
+               f"下载的表格中姓名和工号打码。配置账号见 {SECRETS_EXAMPLE}")
 LOGIN_KEY = "auth_login"          # session state: the signed-in login, only where no cookie can exist (AppTest)
 FLASH_KEY = "auth_flash"          # session state: a message for the sign-in form (account just created)
 ADD_USER_COMMAND = "python -m lib.access.auth add-user"

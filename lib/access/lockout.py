@@ -55,6 +55,8 @@ class Lockout:
         key = self._key(login)
         with self._lock:
             now = self.clock()
+            if len(self._records) > 10_000:  # guessed names must not grow this without end
+                self._records = {k: r for k, r in self._records.items() if r.locked_until > now}
             record = self._records.setdefault(key, _Record())
             if record.locked_until and record.locked_until <= now:  # an expired lock starts afresh
                 record.failures, record.locked_until = 0, 0.0

@@ -48,12 +48,15 @@ def key_path() -> Path:
 
 
 _key_lock = threading.Lock()
+_keys: dict[Path, bytes] = {}
 
 
 def signing_key(path: Path | None = None) -> bytes:
     """The HMAC key, created (32 random bytes, mode 600) the first time it is needed."""
     path = path or key_path()
     with _key_lock:
+        if path in _keys and path.exists():
+            return _keys[path]
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -62,6 +65,7 @@ def signing_key(path: Path | None = None) -> bytes:
         key = bytes.fromhex(path.read_text().strip())
     if len(key) < 32:
         raise ValueError(f"会话密钥文件 {path} 已损坏：请删除它后重启看板（所有人需要重新登录）")
+    _keys[path] = key
     return key
 
 
