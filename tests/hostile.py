@@ -15,7 +15,8 @@ SCRIPT = "[点我](javascript:alert(1))"
 BOLD = "<b>粗体</b>:red[红]"
 HOSTILE = (LINK, IMAGE, ANCHOR, SPAN, SCRIPT, BOLD)
 # What must never reach a page, a chart or a deck as markup.
-MARKUP = ("](http", "](javascript", "<a", "<span", "<b>", "<img")
+HTML_MARKUP = ("<a", "<span", "<b>", "<img")            # what Plotly (and a browser) would draw as markup
+MARKUP = ("](http", "](javascript", *HTML_MARKUP)       # and what Markdown would
 FILE_NAME = f"{UNIT}_2023年12月{SCRIPT}.xlsx"
 PERSON = "郑秋实"          # a roster name that 问题描述 mentions
 PERSON_ID = "770311"       # and that person's 工号
