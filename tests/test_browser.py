@@ -169,15 +169,14 @@ def test_upload_a_workbook_and_see_the_summary(page, server, tmp_path):
     # 演示模式: the first import needs a 管理员 first, created here, then signed in with.
     assert page.locator('input[type="file"]').count() == 0
     main = page.locator('[data-testid="stMain"]')
-    main.get_by_label("登录名").fill("admin")
-    main.get_by_label("姓名").fill("王主任")
-    main.get_by_label("密码", exact=True).fill("煤矿党建2024!")
-    main.get_by_label("再输入一次密码").fill("煤矿党建2024!")
+    for label, value in (("登录名", "admin"), ("姓名", "王主任"), ("密码", "煤矿党建2024!"),
+                         ("再输入一次密码", "煤矿党建2024!")):
+        main.locator(f'input[aria-label="{label}"]').fill(value)
     main.get_by_role("button", name="创建管理员账号").click()
     expect(page.get_by_text("已创建管理员账号 admin")).to_be_visible(timeout=60000)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_label("账号").fill("admin")
-    sidebar.get_by_label("密码").fill("煤矿党建2024!")
+    sidebar.locator('input[aria-label="账号"]').fill("admin")
+    sidebar.locator('input[aria-label="密码"]').fill("煤矿党建2024!")
     sidebar.get_by_role("button", name="登录").click()
     expect(sidebar.get_by_text("王主任 · 管理员")).to_be_visible(timeout=60000)
     _wait_idle(page)

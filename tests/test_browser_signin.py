@@ -28,8 +28,8 @@ def signin_server(demo_db, tmp_path_factory):
 def _sign_in(page, url: str, login: str, password: str) -> None:
     page.goto(url)
     _wait_idle(page)
-    page.locator(SIDEBAR).get_by_label("账号").fill(login)
-    page.locator(SIDEBAR).get_by_label("密码").fill(password)
+    page.locator(SIDEBAR).locator('input[aria-label="账号"]').fill(login)
+    page.locator(SIDEBAR).locator('input[aria-label="密码"]').fill(password)
     page.locator(SIDEBAR).get_by_role("button", name="登录").click()
 
 
