@@ -175,7 +175,7 @@ FORBIDDEN = [re.compile(p, re.IGNORECASE) for p in (
     rf"DELETE\s+FROM\s+({LOG_NAMES})\b",
     rf"TRUNCATE\s+(TABLE\s+)?({LOG_NAMES})\b",
     rf"DROP\s+TABLE\s+(IF\s+EXISTS\s+)?({LOG_NAMES})\b",
-    rf"UPDATE\s+(export_log|operations)\b",
+    r"UPDATE\s+(export_log|operations)\b",
     rf"INSERT\s+OR\s+REPLACE\s+INTO\s+({LOG_NAMES})\b",
     rf"COPY\s+({LOG_NAMES})\s+FROM",
 )]

@@ -5,11 +5,10 @@ import sys
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from tests.accounts import PASSWORD
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _serve, _wait_idle  # noqa: F401 (skips without chromium)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 SIDEBAR = '[data-testid="stSidebar"]'
 

@@ -3,7 +3,6 @@ to the browser that asked and only briefly, security headers, client cache-clear
 
 The patches live in server_hardening.py; the "Streamlit internals" tests below fail when an upgrade
 moves what a patch relies on (then re-read server_hardening.py against the new version)."""
-import asyncio
 import inspect
 import re
 import time
@@ -12,12 +11,11 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import sync_playwright  # noqa: E402  (after test_browser's chromium check)
 
 import server_hardening
 from server_hardening import DownloadGrants
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _serve, _wait_idle
-
-from playwright.sync_api import sync_playwright  # noqa: E402  (after test_browser's chromium check)
 
 PAGES = ["overview", "development", "coverage", "model-posts", "zones", "pairs", "problems", "scores",
          "team-building", "upload", "submissions", "definitions"]

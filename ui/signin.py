@@ -270,7 +270,7 @@ def _setup_page() -> None:
 
 def first_admin_form() -> None:
     """演示模式, 数据上传: the first import needs a 管理员 account first; create it here."""
-    from lib.access.accounts_file import add_account, secrets_path
+    from lib.access.accounts_file import add_account
 
     st.warning("第一次导入正式数据之前，请先创建管理员账号：导入后看板显示真实人员信息，只有登录的用户才能查看。",
                icon=":material/admin_panel_settings:")
