@@ -43,6 +43,6 @@ def hostile_workbook() -> bytes:
     return xlsx_bytes({"人员名册": roster, "问题台帐": problems})
 
 
-def import_hostile(store) -> list:
-    """The workbook imported into `store` (a copy of the demo database); returns the results."""
+def import_hostile(store):
+    """The workbook imported into `store` (a copy of the demo database); returns its FileResult."""
     return import_file(store, hostile_workbook(), FILE_NAME, ADMIN)

@@ -43,5 +43,7 @@ def report_controls() -> None:
             st.session_state[DECK_KEY] = (wanted, result.data, deck_file_name(f), result.slides)
         ready = st.session_state.get(DECK_KEY)
         if ready and ready[0] == wanted:
-            st.download_button(f"下载汇报材料（{ready[3]} 页）", ready[1], file_name=ready[2], mime=PPTX_MIME,
+            # Handed over on click (a callable), so the served file lives 60 s, not as long as the page.
+            st.download_button(f"下载汇报材料（{ready[3]} 页）", lambda data=ready[1]: data, file_name=ready[2],
+                               mime=PPTX_MIME,
                                key="deck-download", type="primary", icon=":material/download:")

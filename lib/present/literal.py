@@ -24,6 +24,11 @@ import re
 import pandas as pd
 
 _ALWAYS = frozenset("\\`*[]<>|~$:&@#")
+# Streamlit's Markdown (remark-gfm) finds bare URLs and e-mail addresses in the text *after* the
+# escapes are resolved, so a backslash does not stop "http://…" from becoming a link. An invisible
+# WORD JOINER before ":" and "@", and between "www" and ".", breaks those patterns; the text reads
+# the same (checked in a real browser: tests/test_browser_hostile.py).
+_JOINER = "\u2060"
 _AT_START = frozenset("-+=")           # list items and headings only where a line starts
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085]+")
 # XML 1.0 forbids C0 controls except tab/newline/CR, and U+FFFE/U+FFFF; lone surrogates cannot be encoded.
@@ -55,6 +60,8 @@ def markdown_literal(value) -> str:
             escape = text[:i].isdigit()
         else:
             escape = ch in _AT_START and i == 0
+        if ch in ":@" or (ch == "." and text[max(0, i - 3):i].lower() == "www"):
+            out.append(_JOINER)
         out.append("\\" + ch if escape else ch)
     return "".join(out)
 
