@@ -184,7 +184,7 @@ def _context_inputs(file_hash: str, needed: list[str], units: list[str]) -> dict
                                      accept_new_options=True, placeholder=f"选择或输入，如 {example}")
                 understood = infer_context([str(value)], "", "").get(kind) if value else None
                 if value and not understood:
-                    st.error(f"无法识别“{value}”，请写成 {example}")
+                    st.error(f"无法识别“{_md(value)}”，请写成 {example}")
                 elif understood:
                     context[kind] = understood
     return context

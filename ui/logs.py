@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from lib.access.auth import PermissionDenied, User
@@ -30,13 +31,20 @@ def import_log(real: Store, user: User, after_undo: Callable[[int], None]) -> No
     _operations(real, user)
 
 
+def _read(read_log: Callable[[], pd.DataFrame], what: str) -> pd.DataFrame | None:
+    """A log as a frame, or None with a Chinese message when the database cannot be read now."""
+    try:
+        return read_log()
+    except Exception:  # noqa: BLE001
+        log.exception("reading the %s failed", what)
+        st.error(f"暂时无法读取{what}，请稍后刷新页面。")
+        return None
+
+
 def _imports(real: Store, user: User, after_undo: Callable[[int], None]) -> None:
     st.subheader("导入记录")
-    try:
-        log_frame = history(real)
-    except Exception:  # noqa: BLE001
-        log.exception("reading the import log failed")
-        st.error("暂时无法读取导入记录，请稍后刷新页面。")
+    log_frame = _read(lambda: history(real), "导入记录")
+    if log_frame is None:
         return
     if log_frame.empty:
         st.caption("正式数据库中还没有导入记录。")
@@ -73,11 +81,8 @@ def _imports(real: Store, user: User, after_undo: Callable[[int], None]) -> None
 def _operations(real: Store, user: User) -> None:
     """Backups, restores, undos and removals of raw uploads: kept for good, like the import log."""
     st.markdown("**操作记录**")
-    try:
-        ops = operations_history(real)
-    except Exception:  # noqa: BLE001
-        log.exception("reading the operations log failed")
-        st.error("暂时无法读取操作记录，请稍后刷新页面。")
+    ops = _read(lambda: operations_history(real), "操作记录")
+    if ops is None:
         return
     if ops.empty:
         st.caption("还没有备份、恢复、撤销或清理原始文件的操作。")
