@@ -257,7 +257,7 @@ class HardeningMiddleware:
         return True  # an image or other page media, not a download
 
     async def _not_found(self, send):
-        body = b"File not found"
+        body = "下载已过期，或不是这个浏览器生成的。请回到看板重新点击下载按钮。".encode()
         await send({"type": "http.response.start", "status": 404,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                 (b"content-length", str(len(body)).encode()), *self.headers]})
