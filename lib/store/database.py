@@ -95,6 +95,11 @@ LOG_DDL = [
       action VARCHAR NOT NULL, detail VARCHAR NOT NULL
     )""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    # 报送情况: the month a 管理员 set from which a 队 is expected to send a sheet (lib/store/expectations.py).
+    """CREATE TABLE IF NOT EXISTS submission_starts (
+      unit VARCHAR NOT NULL, sheet VARCHAR NOT NULL, start_month DATE NOT NULL,
+      set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL, PRIMARY KEY (unit, sheet)
+    )""",
 ]
 
 
