@@ -178,7 +178,7 @@ def test_threads_asking_at_once_share_one_computation(mine):
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: indicators.get("team_coverage", RANGE), range(16)))
     assert all(r is results[0] for r in results)
-    assert indicators.computations == 2  # team_coverage and the roster month it reads
+    assert indicators.computations == 3  # team_coverage, the roster month it reads and the sheets sent
 
 
 def test_the_memo_is_bounded(mine):
@@ -194,8 +194,11 @@ def test_the_memo_is_bounded(mine):
 def test_empty_scope_gives_no_data_not_errors(mine):
     nobody = Filter(units=("不存在的队",), start=JAN, end=FEB)
     everything = all_metrics(Indicators(mine).get, nobody)
-    assert everything["team_coverage"]["coverage"] == {"n": 0, "N": 0, "value": None}
-    assert everything["dev_frontline_share"]["value"] is None
+    # Nothing sent for that 队: every indicator names its sheets, and its ratios are null, not 0.
+    assert everything["team_coverage"]["coverage"] is None
+    assert everything["team_coverage"]["not_reported"] == ["人员名册"]
+    assert everything["pair_coverage"]["not_reported"] == ["人员名册", "包保对子"]
+    assert everything["dev_frontline_share"] is None
     assert value_text(Ratio(0, 0)) == "无数据"
 
 

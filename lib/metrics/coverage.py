@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.metrics.query import PARTY_SQL, Filter, Ratio, Source, add_months, frame, ratio, scope_sql
+from lib.metrics.reporting import not_reported
 
 
 def _team_table_sql(scope: str) -> str:
@@ -29,6 +30,7 @@ class TeamCoverage:
     members: int
     member_share: Ratio      # party members ÷ headcount
     per_team: pd.DataFrame   # unit, team, headcount, members, blank, member_share
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def team_coverage(source: Source, f: Filter) -> TeamCoverage:
@@ -41,13 +43,14 @@ def team_coverage(source: Source, f: Filter) -> TeamCoverage:
     members = int(per_team["members"].sum()) if teams else 0
     headcount = int(per_team["headcount"].sum()) if teams else 0
     return TeamCoverage(month, teams, teams - blank, blank, ratio(teams - blank, teams), members,
-                        ratio(members, headcount), per_team)
+                        ratio(members, headcount), per_team, not_reported(source, f, "roster"))
 
 
 @dataclass(frozen=True)
 class BlankTrend:
     months: pd.DataFrame     # month, teams, blank_teams (None where no roster that month)
     changes: pd.DataFrame    # month, unit, team, change ('newly_covered' / 'newly_blank')
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def blank_team_trend(source: Source, f: Filter) -> BlankTrend:
@@ -75,7 +78,7 @@ def blank_team_trend(source: Source, f: Filter) -> BlankTrend:
     all_months = pd.DataFrame({"month": [add_months(f.start, i) for i in range(f.months)]})
     months = all_months.merge(counts, on="month", how="left")
     months[["teams", "blank_teams"]] = months[["teams", "blank_teams"]].astype("Int64")
-    return BlankTrend(months, per_month)
+    return BlankTrend(months, per_month, not_reported(source, f, "roster"))
 
 
 # ---------------------------------------------------------------- 4. 挂靠率
@@ -85,6 +88,8 @@ class LiaisonRate:
     roster_month: dt.date | None
     rate: Ratio                   # blank teams with a 挂靠联系人 ÷ blank teams
     blank_teams: pd.DataFrame     # unit, team, liaison_name, liaison_id, info_month
+    # 人员名册 when it is missing; 班组信息 only when there are blank teams to look up (no blank team: nothing to count)
+    not_reported: tuple[str, ...] = ()
 
 
 def liaison_rate(source: Source, f: Filter) -> LiaisonRate:
@@ -99,4 +104,5 @@ def liaison_rate(source: Source, f: Filter) -> LiaisonRate:
                (coalesce(i.liaison_name, '') <> '' OR coalesce(i.liaison_id, '') <> '') AS has_liaison
         FROM blank b LEFT JOIN info i ON i.unit = b.unit AND i.team = b.team
         ORDER BY has_liaison, b.unit, b.team""", f.params(month=month))
-    return LiaisonRate(month, ratio(blank["has_liaison"].sum(), len(blank)), blank)
+    sheets = ("roster", "team_info") if len(blank) else ("roster",)
+    return LiaisonRate(month, ratio(blank["has_liaison"].sum(), len(blank)), blank, not_reported(source, f, *sheets))

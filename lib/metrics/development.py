@@ -8,6 +8,7 @@ import pandas as pd
 
 from lib.metrics import thresholds
 from lib.metrics.query import Filter, Ratio, Source, frame, ratio, row, scope_sql
+from lib.metrics.reporting import not_reported
 
 STAGES = ("入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员")
 STAGE_FIELDS = ("applied_on", "activist_on", "candidate_on", "probation_on", "full_on")
@@ -17,6 +18,7 @@ STAGE_FIELDS = ("applied_on", "activist_on", "candidate_on", "probation_on", "fu
 class DevShares:
     frontline: Ratio
     leader: Ratio
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def dev_shares(source: Source, f: Filter) -> DevShares:
@@ -25,7 +27,7 @@ def dev_shares(source: Source, f: Filter) -> DevShares:
         SELECT count(*) FILTER (WHERE frontline), count(*) FILTER (WHERE team_leader), count(*)
         FROM development
         WHERE candidate_on BETWEEN $start AND $as_of AND {scope_sql('unit', 'team')}""", f.params())
-    return DevShares(ratio(n_front, total), ratio(n_lead, total))
+    return DevShares(ratio(n_front, total), ratio(n_lead, total), not_reported(source, f, "development"))
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class DevPipeline:
     awaiting_full: pd.DataFrame      # 待转正: 预备期 over with no 转正日期
     fast_promotions: pd.DataFrame    # 积极分子 → 发展对象 in under a year, 发展对象 in range
     stage_days: pd.DataFrame         # from_stage, to_stage, people, median_days
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def dev_pipeline(source: Source, f: Filter) -> DevPipeline:
@@ -76,4 +79,4 @@ def dev_pipeline(source: Source, f: Filter) -> DevPipeline:
         "from_stage": STAGES[:-1], "to_stage": STAGES[1:],
         "people": [int(by_step[i].people) if i in by_step else 0 for i in range(4)],
         "median_days": [float(by_step[i].median_days) if i in by_step else None for i in range(4)]})
-    return DevPipeline(f.as_of, stage_counts, awaiting, fast, stage_days)
+    return DevPipeline(f.as_of, stage_counts, awaiting, fast, stage_days, not_reported(source, f, "development"))

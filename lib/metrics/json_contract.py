@@ -1,6 +1,10 @@
 """Every indicator as JSON-ready data: the contract of `python -m lib.cli metrics --json`.
 
 The keys and their order are the contract (tests/test_metrics_golden.py holds them to it).
+Never sent is not zero: an indicator whose sheets have no data for the filter carries
+`"not_reported": ["包保对子", …]` (the sheets to send) and its ratios are null, not 0; in 总览
+(`overview`) such a figure is null. 报送情况 marks the periods a 队 is not (yet) expected to send
+with `"expected": false`.
 """
 from __future__ import annotations
 
@@ -22,11 +26,12 @@ REPORTED = ("dev_pipeline", "team_coverage", "blank_team_trend", "liaison_rate",
 def all_metrics(get: Getter, f: Filter) -> dict:
     """Every indicator for the filter, keyed by its JSON id."""
     shares = get("dev_shares", f)
+    unsent = bool(shares.not_reported)  # 发展党员 not sent: the shares are null (dev_pipeline names the sheet)
     result = {
         "filter": {"units": list(f.units), "teams": [list(t) for t in f.teams],
                    "from": f.start.strftime("%Y-%m"), "to": f.end.strftime("%Y-%m"), "as_of": f.as_of},
-        "dev_frontline_share": shares.frontline,
-        "dev_leader_share": shares.leader,
+        "dev_frontline_share": None if unsent else shares.frontline,
+        "dev_leader_share": None if unsent else shares.leader,
         **{name: get(name, f) for name in REPORTED},
     }
     return plain(result)
@@ -43,7 +48,9 @@ def plain(value):
     if isinstance(value, pd.DataFrame):
         return _records(value)
     if dataclasses.is_dataclass(value):
-        return {fld.name: plain(getattr(value, fld.name)) for fld in dataclasses.fields(value)}
+        unsent = bool(getattr(value, "not_reported", ()))  # its ratios mean nothing: null, not 0
+        return {fld.name: None if unsent and isinstance(getattr(value, fld.name), Ratio)
+                else plain(getattr(value, fld.name)) for fld in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -7,6 +7,7 @@ import pandas as pd
 
 from lib.metrics import thresholds
 from lib.metrics.query import Filter, Ratio, Source, frame, ratio, row, scope_sql
+from lib.metrics.reporting import not_reported
 
 RESOLVED_BY = "(status = '已解决' AND (resolved_on IS NULL OR resolved_on <= $as_of))"
 
@@ -22,6 +23,7 @@ class ProblemLedger:
     by_category: pd.DataFrame     # category, raised, resolved
     by_unit: pd.DataFrame         # unit, raised, resolved, open
     open_ages: pd.DataFrame       # problem_id, unit, age_days — every open problem at the as-of date
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def problem_ledger(source: Source, f: Filter) -> ProblemLedger:
@@ -49,4 +51,4 @@ def problem_ledger(source: Source, f: Filter) -> ProblemLedger:
     overdue = open_ages[open_ages["age_days"] > thresholds.OPEN_PROBLEM_DAYS].reset_index(drop=True)
     return ProblemLedger(int(raised), int(resolved), ratio(resolved, raised), ratio(timely, raised),
                          None if median_days is None else float(median_days), overdue, by_category, by_unit,
-                         open_ages)
+                         open_ages, not_reported(source, f, "problems"))

@@ -7,6 +7,7 @@ import pandas as pd
 
 from lib.metrics import thresholds
 from lib.metrics.query import IN_QUARTERS, Filter, Source, frame, scope_sql
+from lib.metrics.reporting import not_reported
 
 
 def _good_met(field: str) -> str:
@@ -20,6 +21,7 @@ class ModelPosts:
     item_rates: pd.DataFrame     # quarter, item, met, posts, rate
     per_unit: pd.DataFrame       # quarter, unit, posts, all_met, pass_rate
     posts: pd.DataFrame          # the posts themselves, with all_met
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def model_posts(source: Source, f: Filter) -> ModelPosts:
@@ -41,4 +43,4 @@ def model_posts(source: Source, f: Filter) -> ModelPosts:
     for table in (per_quarter, per_unit):
         table["pass_rate"] = table["all_met"] / table["posts"].where(table["posts"] > 0)
     item_rates["rate"] = item_rates["met"] / item_rates["posts"].where(item_rates["posts"] > 0)
-    return ModelPosts(per_quarter, item_rates, per_unit, posts)
+    return ModelPosts(per_quarter, item_rates, per_unit, posts, not_reported(source, f, "model_posts"))

@@ -8,6 +8,7 @@ import pandas as pd
 
 from lib.metrics import thresholds
 from lib.metrics.query import PARTY_SQL, Filter, Ratio, Source, frame, ratio, row, scope_sql, team_scope_via_roster
+from lib.metrics.reporting import not_reported
 
 ACTIVE_PAIR = "(paired_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of))"
 
@@ -22,6 +23,7 @@ class PairCoverage:
     member_participation: Ratio  # members with an active pair ÷ party members in scope
     pairs_per_member: float | None
     per_unit: pd.DataFrame       # unit, workers, paired_workers, worker_coverage, members, paired_members, …
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def pair_coverage(source: Source, f: Filter) -> PairCoverage:
@@ -50,7 +52,7 @@ def pair_coverage(source: Source, f: Filter) -> PairCoverage:
     per_unit["member_participation"] = per_unit["paired_members"] / per_unit["members"].where(per_unit["members"] > 0)
     return PairCoverage(month, int(pairs), int(workers), int(members),
                         ratio(workers, per_unit["workers"].sum()), ratio(members, per_unit["members"].sum()),
-                        (pairs / members) if members else None, per_unit)
+                        (pairs / members) if members else None, per_unit, not_reported(source, f, "roster", "pairs"))
 
 
 # ---------------------------------------------------------------- 6. 谈心
@@ -63,6 +65,7 @@ class TalkActivity:
     by_method: pd.DataFrame       # method, talks
     problems_found: int
     overdue_days: int
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def talk_activity(source: Source, f: Filter) -> TalkActivity:
@@ -97,4 +100,4 @@ def talk_activity(source: Source, f: Filter) -> TalkActivity:
           AND (lt.last_talk IS NULL OR lt.last_talk <= $as_of - to_days(CAST($days AS INTEGER)))
         ORDER BY days_since DESC, pr.member_unit, pr.member_id, pr.worker_id""", p)
     return TalkActivity(int(talks), ratio(covered, paired), overdue, by_method, int(found),
-                        thresholds.OVERDUE_TALK_DAYS)
+                        thresholds.OVERDUE_TALK_DAYS, not_reported(source, f, "talks", "pairs"))

@@ -20,6 +20,7 @@ from lib.metrics.model_posts import model_posts
 from lib.metrics.overview import headlines, overview
 from lib.metrics.pairs_talks import pair_coverage, talk_activity
 from lib.metrics.query import Filter, Source
+from lib.metrics.reporting import reported_sheets
 from lib.metrics.scope import roster_month
 from lib.metrics.scores import mean_score, score_means, score_trend
 from lib.metrics.submissions import submission_status
@@ -31,6 +32,7 @@ Getter = Callable[[str, Filter], Any]
 
 INDICATORS: dict[str, Callable[[Source, Filter], Any]] = {
     "roster_month": roster_month,            # which 人员名册 the snapshot figures read
+    "reported_sheets": reported_sheets,      # which sheets have data for the filter (未报送 is not 0)
     "dev_shares": dev_shares,
     "dev_pipeline": dev_pipeline,
     "team_coverage": team_coverage,

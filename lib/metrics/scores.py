@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.metrics.query import IN_QUARTERS, Filter, Source, frame, scope_sql
+from lib.metrics.reporting import not_reported
 
 MOVERS = 10  # the biggest rank changes shown (名次进退)
 
@@ -17,6 +18,7 @@ class ScoreTrend:
     ranks: pd.DataFrame          # quarter, unit, team, staff_id, name, score, reviewed, rank, prev_rank, rank_change
     review: pd.DataFrame         # quarter, people, reviewed, review_rate, mean_self_minus_review
     movers: pd.DataFrame         # the biggest rank changes in the last quarter of the range
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def _scored_sql() -> str:
@@ -70,4 +72,4 @@ def score_trend(source: Source, f: Filter) -> ScoreTrend:
     moved = ranks[(ranks["quarter"] == last) & ranks["rank_change"].notna()] if last else ranks.head(0)
     moved = moved.reindex(moved["rank_change"].abs().sort_values(ascending=False, kind="stable").index)
     return ScoreTrend(per_team, source.get("score_means", f), ranks, review,
-                      moved.head(MOVERS).reset_index(drop=True))
+                      moved.head(MOVERS).reset_index(drop=True), not_reported(source, f, "scores"))

@@ -8,6 +8,7 @@ import pandas as pd
 
 from lib.ingest.sheets import SLOGAN_CATEGORIES
 from lib.metrics.query import Filter, Ratio, Source, frame, ratio, scope_sql
+from lib.metrics.reporting import not_reported
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Committee:
     member_share: Ratio           # committee members ÷ headcount, over teams with a committee
     per_team: pd.DataFrame        # unit, team, headcount, committee_members, share
     teams_without: pd.DataFrame
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def committee(source: Source, f: Filter) -> Committee:
@@ -31,7 +33,8 @@ def committee(source: Source, f: Filter) -> Committee:
     with_c = per_team[per_team["committee_members"] > 0]
     return Committee(month, ratio(len(with_c), len(per_team)),
                      ratio(with_c["committee_members"].sum(), with_c["headcount"].sum()), per_team,
-                     per_team[per_team["committee_members"] == 0][["unit", "team"]].reset_index(drop=True))
+                     per_team[per_team["committee_members"] == 0][["unit", "team"]].reset_index(drop=True),
+                     not_reported(source, f, "roster", "committee"))
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Slogans:
     per_team: pd.DataFrame        # unit, team, one column per category
     teams_missing: pd.DataFrame   # unit, team, missing (categories joined by 、)
     entries: pd.DataFrame
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def slogans(source: Source, f: Filter) -> Slogans:
@@ -60,7 +64,7 @@ def slogans(source: Source, f: Filter) -> Slogans:
     by_category = entries.groupby("category").size().reindex(SLOGAN_CATEGORIES, fill_value=0)
     return Slogans(len(entries), by_category.rename("entries").rename_axis("category").reset_index(),
                    per_team, missing[missing["missing"] != ""][["unit", "team", "missing"]].reset_index(drop=True),
-                   entries)
+                   entries, not_reported(source, f, "slogans"))
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Honours:
     by_year_body: pd.DataFrame    # year, awarded_by, honours
     honoured_teams: pd.DataFrame  # year, teams (distinct 队/班组 given a team honour that year)
     entries: pd.DataFrame
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def honours(source: Source, f: Filter) -> Honours:
@@ -80,4 +85,4 @@ def honours(source: Source, f: Filter) -> Honours:
     # A team honour names a 班组 and no person (获得者 empty); individual honours don't make a team honoured.
     teams = frame(source.store, f"SELECT year, count(DISTINCT unit || '/' || team) AS teams {base} "
                      f"AND team <> '' AND recipient = '' GROUP BY 1 ORDER BY 1", p)
-    return Honours(by_year_body, teams, entries)
+    return Honours(by_year_body, teams, entries, not_reported(source, f, "honours"))

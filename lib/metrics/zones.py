@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.metrics.query import PARTY_SQL, Filter, Ratio, Source, frame, ratio, row, scope_sql
+from lib.metrics.reporting import not_reported
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Zones:
     team_coverage: Ratio           # teams inside some zone ÷ teams in the roster
     teams_outside: pd.DataFrame    # unit, team
     owners_not_members: pd.DataFrame  # 承包人 who are not party members in the roster (data warning)
+    not_reported: tuple[str, ...] = ()   # sheets with no data for the scope and range (lib.metrics.reporting)
 
 
 def zones(source: Source, f: Filter) -> Zones:
@@ -43,4 +45,5 @@ def zones(source: Source, f: Filter) -> Zones:
         ORDER BY z.unit, z.zone_id, z.owner_id""", p)
     return Zones(month, int(n_zones), int(n_owners), per_unit,
                  ratio(teams["covered"].sum(), len(teams)),
-                 teams[~teams["covered"]][["unit", "team"]].reset_index(drop=True), not_members)
+                 teams[~teams["covered"]][["unit", "team"]].reset_index(drop=True), not_members,
+                 not_reported(source, f, "zones", "roster"))
