@@ -46,10 +46,12 @@ def get_store() -> tuple[Store, bool]:
 
 
 def data_version(store: Store) -> tuple:
-    """Changes with every import, undo or restore, so cached figures never outlive the data."""
+    """Changes with every import, undo or restore, and with every 应报送起始月份 a 管理员 sets
+    (报送情况 reads it), so cached figures never outlive the data."""
     return tuple(store.cursor().execute(
         "SELECT count(*), coalesce(max(id), 0), count(*) FILTER (WHERE status = 'undone'), "
-        "(SELECT count(*) FROM operations WHERE action = 'restore') FROM imports").fetchone())
+        "(SELECT count(*) FROM operations WHERE action = 'restore'), "
+        "(SELECT count(*) FROM operations WHERE action = 'expected_start') FROM imports").fetchone())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

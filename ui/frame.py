@@ -44,9 +44,10 @@ def percent_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def kpi(label: str, value, previous=None, help: str | None = None, lower_is_better: bool = False,
-        unit: str = "") -> None:
-    """A KPI card: a Ratio shows its percentage with n/N under it; delta against the previous period."""
-    text = Kpi(label, value, previous, help, lower_is_better, unit).text()
+        unit: str = "", not_reported: tuple[str, ...] = (), none_text: str = "") -> None:
+    """A KPI card: a Ratio shows its percentage with n/N under it; delta against the previous period;
+    未报送 and what to upload when its sheets were not sent (lib.present.view_parts.Kpi)."""
+    text = Kpi(label, value, previous, help, lower_is_better, unit, tuple(not_reported), none_text).text()
     st.metric(markdown_literal(label), text.shown, text.delta, help=markdown_literal(help) if help else None,
               border=True,
               delta_color="off" if text.flat else ("inverse" if lower_is_better else "normal"),
@@ -123,11 +124,12 @@ def show_chart(item: Chart) -> None:
 
 
 def chart(fig, name: str, wide: bool = False) -> None:
-    """A Plotly chart, and under it a PNG of it rendered on the server (built only when clicked)."""
+    """A Plotly chart, and under it a PNG of it rendered on the server (built only when clicked);
+    a chart with nothing drawn (无数据, 未报送) only says so and offers no picture."""
     if meeting_mode():  # larger text for the projector
         fig.update_layout(font_size=19, title_font_size=22)
     st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
-    if meeting_mode() or render.problem():  # no browser on the server: no picture (the toolbar has none)
+    if not fig.data or meeting_mode() or render.problem():  # no browser on the server: no picture either
         return
     user, store = signed_in_user(), get_store()[0]
     detail = scope_text(current_filter()) if "filter" in st.session_state else ""

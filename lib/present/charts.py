@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from lib.natural_order import natural_key, natural_sorted
-from lib.present.formatting import month_text
+from lib.present.formatting import NO_DATA, month_text
 from lib.present.literal import plotly_literal, plotly_literals
 
 RED = "#C00000"
@@ -70,12 +70,13 @@ def _layout(fig: go.Figure, title: str = "", height: int = 380, legend: bool = F
     return fig
 
 
-def empty_figure(message: str = "无数据") -> go.Figure:
+def empty_figure(message: str = NO_DATA, title: str = "") -> go.Figure:
+    """A figure with nothing to draw: its title, and in its middle why (无数据, 未报送，请上传《…》)."""
     fig = go.Figure()
     fig.add_annotation(text=plotly_literal(message), showarrow=False, font={"size": 18, "color": GREY})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _layout(fig, height=240)
+    return _layout(fig, title, height=240)
 
 
 def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, goal: float | None = None,
@@ -83,7 +84,7 @@ def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, go
     """One measure over months: line with markers, the goal as a dashed line."""
     data = frame.dropna(subset=[y])
     if data.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     labels = [month_text(m) for m in data[x]]
     custom = plotly_literals(data[hover_extra]) if hover_extra else None
     hover = f"%{{x}}<br>{y_title}：%{{y}}" + ("<br>%{customdata}" if hover_extra else "") + "<extra></extra>"
@@ -106,7 +107,7 @@ def ratio_bars(frame: pd.DataFrame, label: str, n: str, N: str, title: str, valu
     """A share per unit (or team) as horizontal bars, sorted, with n/N on hover and as text."""
     data = frame[frame[N] > 0].copy()
     if data.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     data["share"] = data[n] / data[N]
     # Horizontal bars draw bottom-up: the first row shown on top goes last.
     data = data.sort_values("share", ascending=True, kind="stable") if sort else _natural_order(data, label)
@@ -127,7 +128,7 @@ def count_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_ti
                color: str = RED, natural: bool = False) -> go.Figure:
     """Counts per category, largest first (or in natural order for units/teams)."""
     if frame.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     data = _natural_order(frame, label) if natural else frame.sort_values(value, ascending=True, kind="stable")
     fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h", marker={"color": color},
                            text=data[value], textposition="auto",
@@ -143,7 +144,7 @@ def ordered_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_
     development stages); rows without a value are left out; `n` (people) on hover."""
     data = frame.dropna(subset=[value])
     if data.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     data = data.iloc[::-1]  # horizontal bars draw bottom-up
     hover = "%{y}<br>" + value_title + "：%{x:.1f}" + ("<br>人数：%{customdata}" if n else "") + "<extra></extra>"
     fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h", marker={"color": color},
@@ -156,7 +157,7 @@ def ordered_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_
 
 def funnel(stages: list[str], counts: list[int], title: str) -> go.Figure:
     if not any(counts):
-        return empty_figure()
+        return empty_figure(title=title)
     fig = go.Figure(go.Funnel(y=plotly_literals(stages), x=counts, textinfo="value",
                               marker={"color": [GREY_LIGHT, GREY, RED_LIGHT, "#D04040", RED][:len(stages)]},
                               hovertemplate="%{y}：%{x} 人<extra></extra>"))
@@ -167,7 +168,7 @@ def heatmap(frame: pd.DataFrame, row: str, col: str, value: str, title: str, val
             text: str | None = None, colors=((0, "#F2F2F2"), (1, RED)), zmax: float | None = None) -> go.Figure:
     """Rows (teams or units, natural order) × columns (months or quarters)."""
     if frame.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     grid = frame.pivot_table(index=row, columns=col, values=value, aggfunc="first")
     grid = grid.reindex(natural_sorted(grid.index)[::-1])
     labels = frame.pivot_table(index=row, columns=col, values=text, aggfunc="first").reindex(grid.index) \
@@ -187,7 +188,7 @@ def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, 
                    hover_n: str | None = None) -> go.Figure:
     """Several series over periods (e.g. mean score per 队 per quarter)."""
     if frame.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     parts = dict(tuple(frame.sort_values(x).groupby(group, sort=False)))
     traces = []  # built first and handed over at once: adding traces one by one re-validates the figure
     for i, name in enumerate(natural_sorted(parts)):
@@ -207,7 +208,7 @@ def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, 
 def diverging_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_title: str) -> go.Figure:
     """Rank movement: up in red, down in grey."""
     if frame.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     data = frame.sort_values(value, kind="stable")
     fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h",
                            marker={"color": [RED if v > 0 else GREY for v in data[value]]},
@@ -230,7 +231,7 @@ def stacked_counts(frame: pd.DataFrame, x: str, value: str, group: str, title: s
                    x_title: str = "") -> go.Figure:
     """Counts per period (x, e.g. 年度) stacked by a category (e.g. 授予单位), each part's count on hover."""
     if frame.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     fig = go.Figure()
     for i, name in enumerate(natural_sorted(frame[group].astype(str).unique())):
         part = frame[frame[group].astype(str) == name]
@@ -254,7 +255,7 @@ AGE_BINS = ((0, 7, "7天内"), (8, 30, "8–30天"), (31, 60, "31–60天"), (61
 def aging_bars(ages: pd.Series, title: str, overdue_after: int) -> go.Figure:
     """Open problems by age band; bands past the overdue threshold in red."""
     if ages.empty:
-        return empty_figure("没有未办结的问题")
+        return empty_figure("没有未办结的问题", title)
     counts = [int(((ages >= lo) & (ages <= hi)).sum()) for lo, hi, _ in AGE_BINS]
     labels = [name for _, _, name in AGE_BINS]  # the app's own words
     colors = [RED if lo > overdue_after else GREY for lo, _, _ in AGE_BINS]
@@ -267,7 +268,7 @@ def aging_bars(ages: pd.Series, title: str, overdue_after: int) -> go.Figure:
 def grouped_rates(frame: pd.DataFrame, x: str, rate: str, group: str, title: str, n: str, N: str) -> go.Figure:
     """Pass rates per item (x) per period (group), with n/N on hover."""
     if frame.empty:
-        return empty_figure()
+        return empty_figure(title=title)
     fig = go.Figure()
     groups = list(dict.fromkeys(frame[group]))
     for i, g in enumerate(groups):

@@ -11,9 +11,25 @@ from lib.ingest.periods import month_text, quarter_text, year_text
 from lib.metrics.query import Ratio
 
 __all__ = ["month_text", "quarter_text", "year_text", "period_text", "date_text", "timestamp_text", "percent",
-           "ratio_text", "value_text", "scope_period_text"]
+           "ratio_text", "value_text", "scope_period_text", "sheet_names", "upload_hint", "not_reported_text"]
 
 NO_DATA = "无数据"
+NOT_REPORTED = "未报送"   # a figure whose sheets were not sent: never 0 % or 0 次
+
+
+def sheet_names(labels) -> str:
+    """('包保对子', '谈心记录') → 《包保对子》《谈心记录》."""
+    return "".join(f"《{label}》" for label in labels)
+
+
+def upload_hint(labels) -> str:
+    """What to send for a figure that is 未报送: 请上传《包保对子》《谈心记录》."""
+    return f"请上传{sheet_names(labels)}"
+
+
+def not_reported_text(labels) -> str:
+    """未报送，请上传《包保对子》 — in place of a chart, or as a sentence."""
+    return f"{NOT_REPORTED}，{upload_hint(labels)}"
 
 
 def period_text(period: str) -> str:

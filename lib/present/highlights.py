@@ -9,9 +9,11 @@ group). The same filter always gives the same sentences in the same order:
 3. 逾期未谈 pairs and where they gather;
 4. 问题台帐: raised, resolved, 解决率, 超期未办结;
 5. 发展对象中一线职工（班组长）占比 with n/N;
-6. 比学争优: the latest quarter's mean score against the quarter before.
+6. 比学争优: the latest quarter's mean score against the quarter before;
+7. the sheets 总览 reads that were not sent for the range (未报送, never counted as zero).
 
-A candidate appears only when its data exists; a filter with no data gives an empty list.
+A candidate appears only when its data exists (never a 0 % for a sheet not sent, never a change
+against a period whose sheet was not sent); a filter with no roster gives an empty list.
 Shown on 总览 and as the second slide of the 汇报 deck.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ from lib.metrics.coverage import TeamCoverage
 from lib.metrics.query import Filter, Ratio
 from lib.metrics.registry import Getter
 from lib.natural_order import natural_key
-from lib.present.formatting import percent, quarter_text, ratio_text
+from lib.present.formatting import percent, quarter_text, ratio_text, sheet_names
 
 TONES = ("good", "bad", "neutral")
 MAX_HIGHLIGHTS = 6
@@ -147,10 +149,12 @@ def blank_teams_highlight(get: Getter, f: Filter) -> Highlight | None:
 # ---------------------------------------------------------------- 2. 包保职工覆盖率
 
 def worker_coverage_highlight(get: Getter, f: Filter) -> Highlight | None:
-    now = get("pair_coverage", f).worker_coverage
-    if not now.N:
+    pairs = get("pair_coverage", f)
+    now = pairs.worker_coverage
+    if pairs.not_reported or not now.N:
         return None
-    diff = point_change(now, get("pair_coverage", f.previous()).worker_coverage)
+    before = get("pair_coverage", f.previous())
+    diff = point_change(now, None if before.not_reported else before.worker_coverage)
     numbers = {"percent": round(now.value * 100, 1), "n": now.n, "N": now.N}
     if diff:
         numbers["change_points"] = diff
@@ -280,6 +284,23 @@ def scores_highlight(get: Getter, f: Filter) -> Highlight | None:
     return Highlight("scores", text + "。", tone_of(diff), numbers)
 
 
+# ---------------------------------------------------------------- 7. 未报送
+
+# The sheets 总览's figures are computed from besides the roster, in the order 总览 shows them.
+OVERVIEW_SHEETS = ("development", "pairs", "talks", "problems", "scores", "committee", "slogans")
+
+
+def not_reported_highlight(get: Getter, f: Filter) -> Highlight | None:
+    """The sheets 总览 needs that have no data for the range: 未报送, so their figures are not zero."""
+    if get("team_coverage", f).roster_month is None:
+        return None
+    missing = get("reported_sheets", f).missing(*OVERVIEW_SHEETS)
+    if not missing:
+        return None
+    return Highlight("not_reported", f"本期未报送{sheet_names(missing)}，相关指标显示为“未报送”而非0，"
+                                     "请在“数据上传”页上传。", "bad")
+
+
 # ---------------------------------------------------------------- all of them
 
 CANDIDATES = (blank_teams_highlight, worker_coverage_highlight, overdue_talks_highlight, problems_highlight,
@@ -287,8 +308,12 @@ CANDIDATES = (blank_teams_highlight, worker_coverage_highlight, overdue_talks_hi
 
 
 def highlights(get: Getter, f: Filter) -> list[Highlight]:
-    """The 本月要点 for a filter: up to MAX_HIGHLIGHTS sentences, most important first."""
+    """The 本月要点 for a filter: up to MAX_HIGHLIGHTS sentences, most important first; what was not
+    sent always keeps its place, last."""
     if f is None or f.start is None or f.end is None or f.start > f.end:
         return []
     found = [h for h in (candidate(get, f) for candidate in CANDIDATES) if h is not None]
-    return found[:MAX_HIGHLIGHTS]
+    unsent = not_reported_highlight(get, f)
+    if unsent is None:
+        return found[:MAX_HIGHLIGHTS]
+    return found[:MAX_HIGHLIGHTS - 1] + [unsent]

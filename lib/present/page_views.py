@@ -16,8 +16,23 @@ from lib.metrics import thresholds
 from lib.metrics.query import Filter, Ratio
 from lib.metrics.registry import Getter
 from lib.present import charts
-from lib.present.formatting import date_text, month_text, quarter_text
+from lib.present.formatting import date_text, month_text, not_reported_text, quarter_text, sheet_names
 from lib.present.view_parts import Chart, Kpi, PageView, Section, team_label
+
+
+# ---------------------------------------------------------------- never sent is not zero
+
+def card(label: str, now, before, read: Callable, **extra) -> Kpi:
+    """A card from an indicator's result now and in the previous period (`read` picks the figure):
+    未报送 when the result's sheets were not sent; no change shown against a period whose were not."""
+    return Kpi(label, read(now), None if before.not_reported else read(before), not_reported=now.not_reported,
+               **extra)
+
+
+def chart(name: str, make: Callable[[], object], not_reported: tuple[str, ...] = (), **extra) -> Chart:
+    """A chart, or — when its sheets were not sent — its title over 未报送，请上传《…》 (nothing to download)."""
+    figure = charts.empty_figure(not_reported_text(not_reported), name) if not_reported else make()
+    return Chart(name, figure, **extra)
 
 # ---------------------------------------------------------------- 总览
 
@@ -26,10 +41,12 @@ def overview_view(get: Getter, f: Filter) -> PageView:
     if coverage.roster_month is None:
         return PageView("班组党建总览", empty=(
             "所选范围内还没有人员名册", "请在“数据上传”页上传各队的月度人员名册，或调整左侧的队和月份。"))
-    now, before = get("headlines", f), get("headlines", f.previous())
+    heads, sent = get("overview", f), get("reported_sheets", f)
 
-    def card(key: str, label: str, **extra) -> Kpi:
-        return Kpi(label, now[key], before[key], **extra)
+    def headline(key: str, label: str, **extra) -> Kpi:
+        """A headline figure beside the previous period's (None there when not sent); 未报送 when not sent now."""
+        figure = heads[key]
+        return Kpi(label, figure.current, figure.previous, not_reported=figure.not_reported, **extra)
 
     committee, slogans = get("committee", f), get("slogans", f)
     trend, pairs = get("blank_team_trend", f), get("pair_coverage", f)
@@ -37,35 +54,40 @@ def overview_view(get: Getter, f: Filter) -> PageView:
     ledger = get("problem_ledger", f)
     return PageView("班组党建总览", coverage.roster_month, sections=(
         Section("三个加力 · 消除党员空白班组", (
-            card("blank_teams", "空白班组", lower_is_better=True, unit=" 个",
-                 help="没有中共党员、中共预备党员的班组数，目标为 0"),
-            card("team_coverage", "班组党员覆盖率", help="有党员的班组数 ÷ 班组数"),
-            card("members", "党员人数", unit=" 人"),
-            card("dev_frontline_share", "发展对象中一线职工", help="区间内确定的发展对象中一线职工所占比例")),
+            headline("blank_teams", "空白班组", lower_is_better=True, unit=" 个",
+                     help="没有中共党员、中共预备党员的班组数，目标为 0"),
+            headline("team_coverage", "班组党员覆盖率", help="有党员的班组数 ÷ 班组数"),
+            headline("members", "党员人数", unit=" 人"),
+            headline("dev_frontline_share", "发展对象中一线职工", none_text="本期无发展对象",
+                     help="区间内确定的发展对象中一线职工所占比例")),
             name="three_efforts"),
         Section("三个动作 · 示范岗、责任区、亲情谈心", (
-            card("worker_coverage", "包保职工覆盖率", help="处于有效包保对子中的职工 ÷ 名册中的非党员职工"),
-            card("talks", "谈心次数", unit=" 次"),
-            card("overdue_pairs", f"超过{thresholds.OVERDUE_TALK_DAYS}天未谈心的对子", lower_is_better=True,
-                 unit=" 对"),
-            card("problem_resolution", "问题解决率", help="区间内发现的问题中，截至区间末已解决的比例")),
+            headline("worker_coverage", "包保职工覆盖率", none_text="无非党员职工",
+                     help="处于有效包保对子中的职工 ÷ 名册中的非党员职工"),
+            headline("talks", "谈心次数", unit=" 次"),
+            headline("overdue_pairs", f"超过{thresholds.OVERDUE_TALK_DAYS}天未谈心的对子", lower_is_better=True,
+                     unit=" 对"),
+            headline("problem_resolution", "问题解决率", none_text="本期无新问题",
+                     help="区间内发现的问题中，截至区间末已解决的比例")),
             name="three_actions"),
         Section("三个体系 · 自主管理、理念价值、比学争优", (
-            card("mean_score", "比学争优平均分（最近季度）",
-                 help="每人取支部审核分（未审核取自评分），按人数加权"),
-            Kpi("有管理委员会的班组", committee.teams_with_committee),
-            Kpi("理念口号", slogans.total, unit=" 条"),
-            card("problems_raised", "新发现问题", unit=" 个")),
+            headline("mean_score", "比学争优平均分（最近季度）",
+                     help="每人取支部审核分（未审核取自评分），按人数加权"),
+            Kpi("有管理委员会的班组", committee.teams_with_committee, not_reported=committee.not_reported),
+            Kpi("理念口号", slogans.total, unit=" 条", not_reported=slogans.not_reported),
+            headline("problems_raised", "新发现问题", unit=" 个")),
             name="three_systems"),
         Section(charts=(
             Chart("空白班组数变化", charts.trend_line(trend.months, "month", "blank_teams", "空白班组数变化",
                                                 "空白班组（个）", goal=0)),
-            Chart("各队包保职工覆盖率", charts.ratio_bars(pairs.per_unit, "unit", "paired_workers", "workers",
-                                                  "各队包保职工覆盖率", "职工覆盖率")),
-            Chart("比学争优平均分", charts.lines_by_group(score_means, "quarter", "mean_score", "unit",
-                                                   "各队比学争优平均分", "平均分", hover_n="people")),
-            Chart("未办结问题", charts.aging_bars(ledger.open_ages["age_days"], "未办结问题的已过天数",
-                                             thresholds.OPEN_PROBLEM_DAYS)),
+            chart("各队包保职工覆盖率", lambda: charts.ratio_bars(pairs.per_unit, "unit", "paired_workers", "workers",
+                                                          "各队包保职工覆盖率", "职工覆盖率"),
+                  pairs.not_reported),
+            chart("比学争优平均分", lambda: charts.lines_by_group(score_means, "quarter", "mean_score", "unit",
+                                                           "各队比学争优平均分", "平均分", hover_n="people"),
+                  sent.missing("scores")),
+            chart("未办结问题", lambda: charts.aging_bars(ledger.open_ages["age_days"], "未办结问题的已过天数",
+                                                     thresholds.OPEN_PROBLEM_DAYS), ledger.not_reported),
         ), name="charts"),
     ))
 
@@ -77,6 +99,10 @@ def development_view(get: Getter, f: Filter) -> PageView:
     pipeline, pipeline_before = get("dev_pipeline", f), get("dev_pipeline", f.previous())
     as_of = date_text(pipeline.as_of)
     note = f"阶段人数截至{as_of}"
+    if pipeline.not_reported:
+        return PageView("发展党员", note=note, empty=(
+            f"所选队还没有报送{sheet_names(pipeline.not_reported)}",
+            "请在“数据上传”页上传各队的《发展党员》名单，或调整左侧的队和班组。"))
     if not pipeline.stage_counts[["people", "entered"]].to_numpy().any():
         return PageView("发展党员", note=note, empty=(
             "所选范围内没有发展党员记录", "请在“数据上传”页上传各队的《发展党员》名单，或调整左侧的队、班组和月份。"))
@@ -85,10 +111,10 @@ def development_view(get: Getter, f: Filter) -> PageView:
         step=[f"{a}→{b}" for a, b in zip(pipeline.stage_days["from_stage"], pipeline.stage_days["to_stage"])])
     return PageView("发展党员", note=note, sections=(Section(
         kpis=(
-            Kpi("发展对象中一线职工", shares.frontline, shares_before.frontline,
-                help="区间内确定为发展对象的人员中，一线职工所占比例。"),
-            Kpi("发展对象中班组长", shares.leader, shares_before.leader,
-                help="区间内确定为发展对象的人员中，班组长所占比例。"),
+            card("发展对象中一线职工", shares, shares_before, lambda r: r.frontline, none_text="本期无发展对象",
+                 help="区间内确定为发展对象的人员中，一线职工所占比例。"),
+            card("发展对象中班组长", shares, shares_before, lambda r: r.leader, none_text="本期无发展对象",
+                 help="区间内确定为发展对象的人员中，班组长所占比例。"),
             Kpi("待转正", len(pipeline.awaiting_full), len(pipeline_before.awaiting_full), unit=" 人",
                 lower_is_better=True,
                 help=f"接收预备党员满 {thresholds.PROBATION_DAYS} 天仍未转为正式党员的人数（截至{as_of}）。"),
@@ -129,8 +155,8 @@ def coverage_view(get: Getter, f: Filter) -> PageView:
             Kpi("党员人数", coverage.members, snapshot(coverage_before.members, coverage_before), unit=" 人",
                 help="名册中政治面貌为中共党员或中共预备党员的人数。"),
             Kpi("党员占比", coverage.member_share, coverage_before.member_share, help="党员人数 ÷ 名册总人数。"),
-            Kpi("空白班组挂靠率", liaison.rate, liaison_before.rate,
-                help="登记了挂靠联系人的空白班组 ÷ 空白班组。没有空白班组时无需挂靠。"),
+            card("空白班组挂靠率", liaison, liaison_before, lambda r: r.rate, none_text="无空白班组",
+                 help="登记了挂靠联系人的空白班组 ÷ 空白班组。没有空白班组时无需挂靠。"),
         ),
         charts=(
             Chart("空白班组数变化", charts.trend_line(trend.months, "month", "blank_teams", "空白班组数变化",
@@ -172,7 +198,7 @@ def model_posts_view(get: Getter, f: Filter, quarter: str | None = None) -> Page
     quarters = list(posts.per_quarter["quarter"])
     if not quarters:
         return PageView("党员示范岗", note="按季度评定", empty=(
-            "所选月份涉及的季度没有党员示范岗评定",
+            "所选月份涉及的季度未报送《党员示范岗》评定",
             "请在“数据上传”页上传各队的《党员示范岗》季度评定表，或调整左侧的队、班组和月份。"))
     quarter = quarter if quarter in quarters else quarters[-1]
     now, before, prev_quarter = quarter_rows(posts.per_quarter, posts_before.per_quarter, quarter)
@@ -216,7 +242,7 @@ def zones_view(get: Getter, f: Filter) -> PageView:
     note = "责任区按队统计"
     if not zones.zones:
         return PageView("党员责任区", zones.roster_month, note, empty=(
-            "所选队还没有党员责任区名单",
+            "所选队还没有报送《党员责任区》名单",
             "请在“数据上传”页上传各队的《党员责任区》（每个责任区的每名承包人一行），或调整左侧的队。"))
     if zones.roster_month is None:
         return PageView("党员责任区", None, note, empty=(
@@ -244,54 +270,71 @@ def zones_view(get: Getter, f: Filter) -> PageView:
 
 def pairs_talks_view(get: Getter, f: Filter) -> PageView:
     pairs, talks = get("pair_coverage", f), get("talk_activity", f)
+    sent, sent_before = get("reported_sheets", f), get("reported_sheets", f.previous())
+    unsent = sent.missing("pairs", "talks")
+    if len(unsent) == 2:
+        return PageView("包保谈心", pairs.roster_month, empty=(
+            f"所选范围内未报送{sheet_names(unsent)}", "请在“数据上传”页上传各队的《包保对子》和《谈心记录》，或调整左侧的队和月份。"))
     if pairs.active_pairs == 0 and talks.talks == 0 and talks.overdue.empty:
         return PageView("包保谈心", pairs.roster_month, empty=(
-            "所选范围内没有包保对子和谈心记录", "请在“数据上传”页上传各队的《包保对子》和《谈心记录》，或调整左侧的队和月份。"))
+            "所选范围内没有有效的包保对子和谈心记录", "请在“数据上传”页上传各队的《包保对子》和《谈心记录》，或调整左侧的队和月份。"))
     before_pairs, before_talks = get("pair_coverage", f.previous()), get("talk_activity", f.previous())
     days = thresholds.OVERDUE_TALK_DAYS
+
+    def by_sheets(label: str, now, before, *sheets: str, **extra) -> Kpi:
+        """A card that needs only some of its indicator's sheets (谈心次数: the talks alone)."""
+        return Kpi(label, now, None if sent_before.missing(*sheets) else before, not_reported=sent.missing(*sheets),
+                   **extra)
+
     return PageView("包保谈心", pairs.roster_month, sections=(
         Section("包保对子", (
-            Kpi("职工覆盖率", pairs.worker_coverage, before_pairs.worker_coverage,
-                help="处于有效包保对子中的职工 ÷ 名册中的非党员职工"),
-            Kpi("党员参与率", pairs.member_participation, before_pairs.member_participation,
-                help="有有效包保对子的党员 ÷ 名册中的党员"),
-            Kpi("人均包保", pairs.pairs_per_member, before_pairs.pairs_per_member, unit=" 人",
-                help="有效对子数 ÷ 有对子的党员人数"),
+            card("职工覆盖率", pairs, before_pairs, lambda r: r.worker_coverage, none_text="无非党员职工",
+                 help="处于有效包保对子中的职工 ÷ 名册中的非党员职工"),
+            card("党员参与率", pairs, before_pairs, lambda r: r.member_participation, none_text="无党员",
+                 help="有有效包保对子的党员 ÷ 名册中的党员"),
+            card("人均包保", pairs, before_pairs, lambda r: r.pairs_per_member, unit=" 人", none_text="无有效对子",
+                 help="有效对子数 ÷ 有对子的党员人数"),
         )),
         Section("亲情谈心", (
-            Kpi("谈心次数", talks.talks, before_talks.talks, unit=" 次"),
-            Kpi("谈心覆盖率", talks.talk_coverage, before_talks.talk_coverage,
-                help="有效对子中、区间内与包保党员谈过心的职工 ÷ 有效对子中的职工"),
-            Kpi(f"超过{days}天未谈心的对子", len(talks.overdue), len(before_talks.overdue), lower_is_better=True,
-                unit=" 对", help=f"截至区间末，{days}天内没有谈心记录的有效对子（结对不足{days}天的不算）"),
+            by_sheets("谈心次数", talks.talks, before_talks.talks, "talks", unit=" 次"),
+            card("谈心覆盖率", talks, before_talks, lambda r: r.talk_coverage, none_text="无有效对子",
+                 help="有效对子中、区间内与包保党员谈过心的职工 ÷ 有效对子中的职工"),
+            by_sheets(f"超过{days}天未谈心的对子", len(talks.overdue), len(before_talks.overdue), "pairs",
+                      lower_is_better=True, unit=" 对",
+                      help=f"截至区间末，{days}天内没有谈心记录的有效对子（结对不足{days}天的不算）"),
         )),
         Section(charts=(
-            Chart("各队包保职工覆盖率", charts.ratio_bars(pairs.per_unit, "unit", "paired_workers", "workers",
-                                                  "各队包保职工覆盖率", "职工覆盖率")),
-            Chart("谈心方式", charts.count_bars(talks.by_method, "method", "talks", "谈心方式", "谈心次数")),
+            chart("各队包保职工覆盖率", lambda: charts.ratio_bars(pairs.per_unit, "unit", "paired_workers", "workers",
+                                                          "各队包保职工覆盖率", "职工覆盖率"), pairs.not_reported),
+            chart("谈心方式", lambda: charts.count_bars(talks.by_method, "method", "talks", "谈心方式", "谈心次数"),
+                  sent.missing("talks")),
         )),
     ))
 
 
 def problems_view(get: Getter, f: Filter) -> PageView:
     ledger = get("problem_ledger", f)
+    if ledger.not_reported:
+        return PageView("问题台帐", empty=(
+            f"所选范围内未报送{sheet_names(ledger.not_reported)}",
+            "请在“数据上传”页上传各队的《问题台帐》，或调整左侧的队和月份。"))
     if ledger.raised == 0 and ledger.open_ages.empty:
         return PageView("问题台帐", empty=(
             "所选范围内没有问题台帐记录", "请在“数据上传”页上传各队的《问题台帐》，或调整左侧的队和月份。"))
     before = get("problem_ledger", f.previous())
     return PageView("问题台帐", sections=(Section(
         kpis=(
-            Kpi("新发现问题", ledger.raised, before.raised, unit=" 个"),
-            Kpi("已解决", ledger.resolved, before.resolved, unit=" 个"),
-            Kpi("解决率", ledger.resolution_rate, before.resolution_rate,
-                help="区间内发现的问题中，截至区间末已解决的比例"),
-            Kpi("及时反馈率", ledger.timely_feedback, before.timely_feedback,
-                help=f"发现后{thresholds.TIMELY_FEEDBACK_DAYS}天内（含）有反馈的问题 ÷ 新发现问题"),
-            Kpi("解决用时中位数", ledger.median_days_to_resolve, before.median_days_to_resolve, unit=" 天",
-                lower_is_better=True, help="已解决问题从发现到解决的天数的中位数"),
-            Kpi(overdue_problems_label(), len(ledger.overdue_open), len(before.overdue_open), unit=" 个",
-                lower_is_better=True,
-                help=f"截至区间末仍未解决、且发现已超过{thresholds.OPEN_PROBLEM_DAYS}天的问题（不限于区间内发现的）"),
+            card("新发现问题", ledger, before, lambda r: r.raised, unit=" 个"),
+            card("已解决", ledger, before, lambda r: r.resolved, unit=" 个"),
+            card("解决率", ledger, before, lambda r: r.resolution_rate, none_text="本期无新问题",
+                 help="区间内发现的问题中，截至区间末已解决的比例"),
+            card("及时反馈率", ledger, before, lambda r: r.timely_feedback, none_text="本期无新问题",
+                 help=f"发现后{thresholds.TIMELY_FEEDBACK_DAYS}天内（含）有反馈的问题 ÷ 新发现问题"),
+            card("解决用时中位数", ledger, before, lambda r: r.median_days_to_resolve, unit=" 天",
+                 lower_is_better=True, none_text="本期无已解决问题", help="已解决问题从发现到解决的天数的中位数"),
+            card(overdue_problems_label(), ledger, before, lambda r: len(r.overdue_open), unit=" 个",
+                 lower_is_better=True,
+                 help=f"截至区间末仍未解决、且发现已超过{thresholds.OPEN_PROBLEM_DAYS}天的问题（不限于区间内发现的）"),
         ),
         charts=(
             Chart("未办结问题", charts.aging_bars(ledger.open_ages["age_days"], "未办结问题的已过天数",
@@ -313,7 +356,7 @@ def scores_view(get: Getter, f: Filter, quarter: str | None = None) -> PageView:
     trend = get("score_trend", f)
     if trend.review.empty:
         return PageView("比学争优", empty=(
-            "所选范围内没有比学争优得分", "请在“数据上传”页上传各队每季度的《比学争优》得分表，或调整左侧的队和月份。"))
+            "所选范围内未报送《比学争优》得分", "请在“数据上传”页上传各队每季度的《比学争优》得分表，或调整左侧的队和月份。"))
     quarters = list(trend.review["quarter"])
     quarter = quarter if quarter in quarters else quarters[-1]
     quarter_name = quarter_text(quarter)
@@ -342,7 +385,7 @@ def scores_view(get: Getter, f: Filter, quarter: str | None = None) -> PageView:
             Kpi("审核完成率", Ratio(int(now["reviewed"]), int(now["people"])),
                 None if prev is None else Ratio(int(prev["reviewed"]), int(prev["people"])),
                 help="已有支部审核分的人数 ÷ 参评人数"),
-            Kpi("自评与审核差", gap(now), gap(prev), unit=" 分", lower_is_better=True,
+            Kpi("自评与审核差", gap(now), gap(prev), unit=" 分", lower_is_better=True, none_text="尚无审核分",
                 help="自评总分 − 支部审核分的平均值；越大说明自评越偏高"),
         ),
         charts=(lines, Chart("名次进退", charts.diverging_bars(movers, "label", "rank_change",
@@ -360,30 +403,38 @@ def _committee_section(get: Getter, f: Filter, committee) -> Section:
     if committee.roster_month is None:
         return Section("管理委员会", name="committee", empty=(
             "所选范围内还没有人员名册，无法统计班组", "请在“数据上传”页上传各队的月度人员名册，或调整左侧的队和月份。"))
+    if committee.not_reported:
+        return Section("管理委员会", name="committee", empty=(
+            f"所选队还没有报送{sheet_names(committee.not_reported)}",
+            "请在“数据上传”页上传各队的《管理委员会》名单，或调整左侧的队和班组。"))
     if committee.teams_with_committee.n == 0:
         return Section("管理委员会", name="committee", empty=(
             "所选范围内的班组都还没有登记管理委员会", "请在“数据上传”页上传各队的《管理委员会》名单，或调整左侧的队和班组。"))
     before = get("committee", f.previous())
     return Section("管理委员会", caption="管理委员会按各队最新报送的名单统计，班组以名册月份为准。", kpis=(
-        Kpi("有管理委员会的班组", committee.teams_with_committee, before.teams_with_committee,
-            help="有管理委员会的班组数 ÷ 名册中的班组数"),
-        Kpi("委员占班组人数", committee.member_share, before.member_share,
-            help="委员人数 ÷ 有管理委员会的班组的总人数"),
-        Kpi("没有管理委员会的班组", len(committee.teams_without), len(before.teams_without), unit=" 个",
-            lower_is_better=True),
+        card("有管理委员会的班组", committee, before, lambda r: r.teams_with_committee,
+             help="有管理委员会的班组数 ÷ 名册中的班组数"),
+        card("委员占班组人数", committee, before, lambda r: r.member_share,
+             help="委员人数 ÷ 有管理委员会的班组的总人数"),
+        card("没有管理委员会的班组", committee, before, lambda r: len(r.teams_without), unit=" 个",
+             lower_is_better=True),
     ), name="committee")
 
 
 def _slogan_section(get: Getter, f: Filter, slogans) -> Section:
+    if slogans.not_reported:
+        return Section("理念口号", name="slogans", empty=(
+            f"所选队还没有报送{sheet_names(slogans.not_reported)}",
+            "请在“数据上传”页上传各队的《理念口号》（争一流口号、学习愿景、安全理念），或调整左侧的队和班组。"))
     if slogans.total == 0:
         return Section("理念口号", name="slogans", empty=(
             "所选范围内还没有理念口号",
             "请在“数据上传”页上传各队的《理念口号》（争一流口号、学习愿景、安全理念），或调整左侧的队和班组。"))
     before = get("slogans", f.previous())
     return Section("理念口号", caption="理念口号按各队最新报送的名单统计，不随月份变化；班组以名册月份为准。", kpis=(
-        Kpi("理念口号", slogans.total, before.total, unit=" 条"),
-        Kpi("缺少某一类的班组", len(slogans.teams_missing), len(before.teams_missing), unit=" 个",
-            lower_is_better=True, help="争一流口号、学习愿景、安全理念三类中至少缺一类的班组"),
+        card("理念口号", slogans, before, lambda r: r.total, unit=" 条"),
+        card("缺少某一类的班组", slogans, before, lambda r: len(r.teams_missing), unit=" 个",
+             lower_is_better=True, help="争一流口号、学习愿景、安全理念三类中至少缺一类的班组"),
     ), charts=(Chart("各类理念口号", charts.count_bars(slogans.by_category, "category", "entries", "各类理念口号",
                                                   "条数")),), name="slogans")
 
@@ -396,8 +447,8 @@ def _honour_section(get: Getter, f: Filter, honours) -> Section:
     teams_now = dict(zip(honours.honoured_teams["year"], honours.honoured_teams["teams"]))
     teams_before = dict(zip(before.honoured_teams["year"], before.honoured_teams["teams"]))
     return Section("荣誉", kpis=(
-        Kpi("荣誉", len(honours.entries), len(before.entries), unit=" 项",
-            help="所选月份涉及的年度内获得的荣誉（集体和个人），与上一同长区间涉及的年度比较"),
+        card("荣誉", honours, before, lambda r: len(r.entries), unit=" 项",
+             help="所选月份涉及的年度内获得的荣誉（集体和个人），与上一同长区间涉及的年度比较"),
         Kpi(f"获得集体荣誉的班组（{f.end.year}年）", int(teams_now.get(f.end.year, 0)),
             int(teams_before.get(f.previous().end.year, 0)) if len(before.entries) else None, unit=" 个",
             help="写明班组、未写获得者个人的荣誉记为集体荣誉"),

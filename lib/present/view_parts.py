@@ -8,29 +8,45 @@ from typing import Any
 import plotly.graph_objects as go
 
 from lib.metrics.query import Filter, Ratio
-from lib.present.formatting import month_text, percent, scope_period_text
+from lib.present.formatting import NO_DATA, NOT_REPORTED, month_text, percent, scope_period_text, upload_hint
 
 
 @dataclass(frozen=True)
 class Kpi:
-    """One card: a number or Ratio, the previous period's for the delta, its definition as help."""
+    """One card: a number or Ratio, the previous period's for the delta, its definition as help.
+
+    `not_reported` names the sheets this figure needs that were not sent: the card then says 未报送
+    and what to upload, never 0 % or 0 次. `none_text` says in words what a figure with nothing to
+    count means (无空白班组) instead of 无数据. A view passes no previous figure for a period whose
+    sheets were not sent (no change against nothing).
+    """
     label: str
     value: Any
     previous: Any = None
     help: str | None = None
     lower_is_better: bool = False
     unit: str = ""
+    not_reported: tuple[str, ...] = ()
+    none_text: str = ""
 
     def text(self) -> "KpiText":
         """The card as words: the value, n/N under a percentage, the change against the previous period."""
         value, previous, unit = self.value, self.previous, self.unit
+        if self.not_reported:
+            return KpiText(NOT_REPORTED, upload_hint(self.not_reported), None, False, None)
         if isinstance(value, Ratio):
-            shown, caption = percent(value.value), (f"{value.n} / {value.N}" if value.N else "分母为 0")
+            if value.value is None:
+                shown, caption = self.none_text or NO_DATA, None if self.none_text else "分母为 0"
+            else:
+                shown, caption = percent(value.value), f"{value.n} / {value.N}"
             before = previous.value if isinstance(previous, Ratio) else None
             diff = None if value.value is None or before is None else round((value.value - before) * 100, 1)
             delta = None if diff is None else f"{diff:+.1f} 个百分点"
         else:
-            shown = "无数据" if value is None else (f"{value:.1f}" if isinstance(value, float) else f"{value}") + unit
+            if value is None:
+                shown = self.none_text or NO_DATA
+            else:
+                shown = (f"{value:.1f}" if isinstance(value, float) else f"{value}") + unit
             caption = None
             diff = None if value is None or previous is None else value - previous
             if isinstance(diff, float):
@@ -58,6 +74,11 @@ class Chart:
     figure: go.Figure
     wide: bool = False        # takes a whole row instead of half
     caption: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """Nothing drawn (no data, or 未报送): the figure only says so, and is offered for no download."""
+        return not self.figure.data
 
 
 @dataclass(frozen=True)
