@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 
 import duckdb
 import pytest
@@ -206,7 +207,7 @@ def test_report_cli_bad_range_and_empty_scope(demo_copy, tmp_path, capsys):
                      "--quiet"]) == 0
     prs = Presentation(str(out))
     text = _all_text(prs)
-    assert "所选范围内还没有人员名册" in text and "所选范围内没有比学争优得分" in text
+    assert "所选范围内还没有人员名册" in text and "所选范围内未报送《比学争优》得分" in text
     # Only what does not depend on the months (理念口号 are the latest list of each 队) still has a chart.
     _, views = _expected_views(demo_copy, Filter((), (), dt.date(2010, 1, 1), dt.date(2010, 12, 1)))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
@@ -236,3 +237,28 @@ def test_without_a_browser_the_renderer_says_what_to_install(monkeypatch):
     with pytest.raises(render.RendererUnavailable) as caught:
         render.png(go.Figure())
     assert caught.value.message == render.INSTALL_HINT
+
+
+def test_deck_of_the_first_real_month_says_not_reported(tmp_path):
+    """Only a 人员名册 imported: the deck's 总览 and 本月要点 say 未报送 and what to upload, never 0 %."""
+    from lib.store.importer import IMPORTED, import_file
+    from tests.workbooks import roster, xlsx_bytes
+
+    store = Store(tmp_path / "first.duckdb")
+    try:
+        result = import_file(store, xlsx_bytes({"人员名册": roster("2024-06", n=9)}), "综采队_2024年6月.xlsx",
+                             ADMIN_USER)
+        assert result.status == IMPORTED
+        june = dt.date(2024, 6, 1)
+        prs = Presentation(io.BytesIO(deck.build_deck(Indicators(store), Filter(start=june, end=june)).data))
+    finally:
+        store.close()
+    texts = [_slide_text(slide).strip() for slide in prs.slides]
+    points = next(t for t in texts if t.startswith("本月要点"))
+    zero = re.compile(r"(?<![\d.])0(\.0%| 次| 条)")   # 0.0%, 0 次, 0 条 — not 100.0%
+    assert "本期未报送《发展党员》《包保对子》《谈心记录》" in points and not zero.search(points)
+    overview = next(t for t in texts if t.startswith("班组党建总览"))
+    for card in ("包保职工覆盖率\n未报送\n请上传《包保对子》", "谈心次数\n未报送\n请上传《谈心记录》",
+                 "有管理委员会的班组\n未报送\n请上传《管理委员会》", "理念口号\n未报送\n请上传《理念口号》"):
+        assert card in overview, card
+    assert not zero.search(overview), zero.search(overview)
