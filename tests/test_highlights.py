@@ -85,6 +85,42 @@ def test_small_mine_other_wordings(mine):
     assert "本期新发现问题3个，已解决1个（33.3%）；超期未办结1个。" in both
 
 
+def test_sheets_not_sent_are_named_last_and_never_counted_as_zero(mine):
+    # 乙队 in February: no talk by its members, no scores, committee or slogans sent; its workers' pairs
+    # (with 甲队 members), its problems and its 发展党员 list were.
+    yi = highlights_of(mine, Filter(units=("乙队",), start=FEB, end=FEB))
+    assert yi[-1].key == "not_reported" and yi[-1].tone == "bad"
+    assert yi[-1].text == ("本期未报送《谈心记录》《比学争优》《管理委员会》《理念口号》，"
+                           "相关指标显示为“未报送”而非0，请在“数据上传”页上传。")
+    assert "not_reported" not in [h.key for h in highlights_of(mine, Filter(start=FEB, end=FEB))]
+
+
+def test_the_not_reported_sentence_keeps_its_place_when_there_are_many(mine, monkeypatch):
+    from lib.present import highlights as module
+
+    many = [lambda get, f, i=i: Highlight(f"extra{i}", f"第{i}条。", "neutral") for i in range(MAX_HIGHLIGHTS)]
+    monkeypatch.setattr(module, "CANDIDATES", tuple(many))
+    found = highlights_of(mine, Filter(units=("乙队",), start=FEB, end=FEB))
+    assert [h.key for h in found] == [f"extra{i}" for i in range(MAX_HIGHLIGHTS - 1)] + ["not_reported"]
+
+
+def test_coverage_is_not_cited_when_the_pairs_were_not_sent(tmp_path):
+    """A roster without 包保对子: no “包保职工覆盖率0.0%（0/N）”."""
+    from lib.access.auth import ADMIN, User
+    from lib.store.importer import IMPORTED, import_file
+    from tests.workbooks import roster, xlsx_bytes
+
+    store = Store(tmp_path / "first.duckdb")
+    result = import_file(store, xlsx_bytes({"人员名册": roster("2024-06", n=9)}), "综采队_2024年6月.xlsx",
+                         User("测试", ADMIN))
+    assert result.status == IMPORTED
+    june = dt.date(2024, 6, 1)
+    found = highlights_of(store, Filter(start=june, end=june))
+    store.close()
+    assert [h.key for h in found] == ["blank_teams", "not_reported"]
+    assert not any("包保职工覆盖率" in h.text for h in found)
+
+
 def test_names_are_capped_at_three():
     assert name_list(["甲队A班", "甲队B班"]) == "甲队A班、甲队B班"
     assert name_list(["1队", "2队", "3队", "4队", "5队"], "队") == "1队、2队、3队等5个队"
