@@ -7,6 +7,7 @@ indicator, in the metrics JSON (ratios null, not 0), on the cards, charts, 本�
 """
 import datetime as dt
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -155,7 +156,7 @@ def test_highlights_name_what_was_not_sent_and_cite_no_zero(first_month):
     assert [p.key for p in points] == ["blank_teams", "not_reported"]
     assert points[-1].text == ("本期未报送《发展党员》《包保对子》《谈心记录》《问题台帐》《比学争优》《管理委员会》"
                                "《理念口号》，相关指标显示为“未报送”而非0，请在“数据上传”页上传。")
-    assert not any("0.0%" in p.text for p in points)
+    assert not any(re.search(r"(?<![\d.])0\.0%", p.text) for p in points)
 
 
 def test_no_change_is_shown_against_a_period_whose_sheet_was_not_sent(first_month):
@@ -331,3 +332,16 @@ def test_only_an_admin_is_offered_the_start_month(first_month_app):
     at = signed_in("submissions_page", "chakan")
     assert not [w for w in at.text_input if w.key == "start-month"]
     assert any("只有管理员可以设置应报送起始月份" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page", ["development_page", "coverage_page", "model_posts_page", "zones_page",
+                                  "pairs_talks_page", "problems_page", "scores_page", "team_building_page"])
+def test_every_page_of_the_first_month_says_what_to_upload(first_month_app, page):
+    at = signed_in(page)
+    said = [i.value for i in at.info] + [c.value for c in at.caption]
+    if page == "coverage_page":   # the roster is all it needs: figures, and no blank team to hang a liaison on
+        cards = {m.label: m.value for m in at.metric}
+        assert cards["空白班组挂靠率"] == "无空白班组" and cards["班组党员覆盖率"] == "100.0%"
+    else:
+        assert any("请在“数据上传”页上传" in s or s.startswith("请上传《") for s in said), said
+    assert not any(m.value in ("0.0%", "0 次", "0 条") for m in at.metric), [(m.label, m.value) for m in at.metric]
