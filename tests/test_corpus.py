@@ -714,6 +714,29 @@ case(id="季度和队来自标题（综掘队2024年第二季度比学争优积�
                                                 ["掘进一班", "000001", "张三", 95]]})),
      sheets={"Sheet1": ("比学争优", 1, {}, "")},
      sql=[("SELECT quarter, unit, team, self_score FROM scores", [("2024Q2", "综掘队", "掘进一班", 95.0)])])
+case(id="合并单元格里只有“单位名称：”：标签不是队名，要求补充队",
+     build=lambda: ("名册.xlsx", xlsx({"Sheet1": [["单位名称："], ["2024年6月人员名册"], ROSTER_NO_CONTEXT, *roster_body(3)]},
+                                    merges={"Sheet1": ["A1:G1", "A2:G2"]})),
+     rejected=True, missing_context=["unit"],
+     errors=[("Sheet1", None, "队", "不知道这张表属于哪个队：表中没有「队」列，标题和文件名中也没有注明")],
+     check=lambda r, s: r.sheets[0].context_used == {"month": "2024-06"})
+case(id="合并的“填报单位：”后一格才是队名，“统计月份：”同样",
+     build=lambda: ("名册.xlsx", xlsx({"Sheet1": [["填报单位：", None, "机运队", "统计月份：", None, "2024年5月"],
+                                                ROSTER_NO_CONTEXT, *roster_body(2)]},
+                                    merges={"Sheet1": ["A1:B1", "D1:E1"]})),
+     sheets={"Sheet1": ("人员名册", 2, {}, "")},
+     sql=[("SELECT DISTINCT month, unit FROM roster", [(D(2024, 5, 1), "机运队")])])
+case(id="合并单元格里只有“统计月份：”：要求补充月份",
+     build=lambda: ("名册.xlsx", xlsx({"Sheet1": [["综采队人员名册"], ["统计月份："], ROSTER_NO_CONTEXT, *roster_body(3)]},
+                                    merges={"Sheet1": ["A1:G1", "A2:G2"]})),
+     rejected=True, missing_context=["month"],
+     errors=[("Sheet1", None, "月份", "不知道这张表属于哪个月份")])
+case(id="合并单元格里只有“考核季度：”：要求补充季度",
+     build=lambda: ("积分.xlsx", xlsx({"Sheet1": [["综掘队比学争优积分表"], ["考核季度："], ["班组", "工号", "姓名", "自评总分"],
+                                                ["掘进一班", "000001", "张三", 95]]},
+                                    merges={"Sheet1": ["A1:D1", "A2:D2"]})),
+     rejected=True, missing_context=["quarter"],
+     errors=[("Sheet1", None, "季度", "不知道这张表属于哪个季度")])
 
 # =============================================================================================
 # 6. Rows that carry no data
