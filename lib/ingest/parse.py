@@ -156,6 +156,8 @@ def _resolve_context(result, sheet, found_fields, lines_rows, sheet_name, filena
         value = given.get(col.context) or inferred.get(col.context)
         if value:
             used[col.context] = str(value)
+        elif col.derived_from in found_fields:
+            continue  # left empty: the store fills it in row by row (lib/store/derive_units.py)
         elif col.required:
             result.missing_context.append(col.context)
             what = CONTEXT_LABELS[col.context]

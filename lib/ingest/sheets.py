@@ -63,6 +63,9 @@ class Column:
     lo: float | None = None         # number range
     hi: float | None = None
     context: str | None = None      # 'unit' / 'month' / 'quarter' / 'year': may come from the title or file name
+    # A 队 column that may be left out altogether: each row's 队 is then the one the store knows
+    # for the person whose 工号 is in this field (lib/store/derive_units.py).
+    derived_from: str | None = None
     hint: str = ""                  # shown in the template's 填表说明
 
     @property
@@ -216,7 +219,8 @@ SHEETS: tuple[SheetType, ...] = (
             _c("talk_date", "谈心日期", "date", True, "谈话日期", "谈心时间", "谈话时间"),
             _c("member_id", "党员工号", "id", True, "谈心党员工号"),
             _c("member_name", "党员姓名", "name", False, "谈心党员"),
-            _unit("member_unit", "党员所在队", "队", "队别", "单位", "所在队"),
+            _c("member_unit", "党员所在队", "org", True, "队", "队别", "单位", "所在队", context="unit",
+               derived_from="member_id", hint="队名；不填时按该党员的包保对子或人员名册确定"),
             _c("worker_id", "职工工号", "id", True, "谈心对象工号", "谈话对象工号"),
             _c("worker_name", "职工姓名", "name", False, "谈心对象", "谈话对象"),
             _c("method", "谈心方式", "text", False, "谈话方式", "方式"),
@@ -229,7 +233,9 @@ SHEETS: tuple[SheetType, ...] = (
         scope_label="所涉月份 × 该队党员的谈心记录",
         name_keywords=("谈心", "谈话"),
         period="month", period_field="talk_date",
-        description="党员亲情谈心记录；表头上方或文件名注明党员所在队。",
+        description="党员亲情谈心记录。党员所在队可以填一列、在表头上方或文件名中注明，也可以不填："
+                    "不填时逐行按该党员的包保对子（谈心当日有效的优先）或人员名册（谈心当月或之前最近一个月）确定，"
+                    "全矿的谈心记录可以放在一张表中。",
     ),
     SheetType(
         key="problems", label="问题台帐",

@@ -1,9 +1,10 @@
 """The checks of a parsed upload against the store, redone by the preview and again by the import.
 
 Another import may have changed the store between a preview and its confirm, so the import runs
-`check_against_store` once more inside its transaction, on the preview's parse: which 队 the user
-may write, whether the same content is already in, keys stored under another scope, what the
-upload replaces, and names the nearest 人员名册 does not know.
+`check_against_store` once more inside its transaction, on the preview's parse: the 队 a sheet
+leaves out (lib/store/derive_units.py), which 队 the user may write, whether the same content is
+already in, keys stored under another scope, what the upload replaces, and names the nearest
+人员名册 does not know.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from lib.access.auth import UPLOADER, User
 from lib.ingest.findings import ERROR, WARNING, Finding, shown_value
 from lib.ingest.periods import month_text
 from lib.ingest.sheets import SHEETS, SHEETS_BY_KEY, SheetType
+from lib.store.derive_units import derive_units
 from lib.store.replace_scope import in_scope, scope_keys, scope_sql, scope_text
 from lib.store.upload import READY, REJECTED, UNCHANGED, FileResult, Replacement
 
@@ -40,11 +42,12 @@ def check_against_store(cur, result: FileResult, user: User | None) -> dict[str,
     """
     if result.status != READY:
         return {}
+    derive_units(cur, result)  # first: the 填报 check and the replace scope need every row's 队
     if user is not None:
         _check_units(cur, result, user)
-        if result.errors:
-            result.status = REJECTED
-            return {}
+    if result.errors:
+        result.status = REJECTED
+        return {}
     since = _unchanged_since(cur, result.content_key)
     if since is not None:
         result.status, result.unchanged_since = UNCHANGED, since
@@ -236,7 +239,8 @@ def _check_units(cur, result: FileResult, user: User) -> None:
         sheet, frame = parsed.sheet_type, parsed.frame
         field_name = _unit_field(sheet)
         label = sheet.column(field_name).label
-        foreign = frame[[not user.may_write_unit(u) for u in frame[field_name]]]
+        # A row without a 队 (its 党员 unknown: lib/store/derive_units.py) is an error already.
+        foreign = frame[[u is not None and u != "" and not user.may_write_unit(u) for u in frame[field_name]]]
         if len(foreign):
             units = sorted({str(u) for u in foreign[field_name]})
             result.unit_problems.append(Finding(

@@ -49,8 +49,9 @@ def _is_period(sheet: SheetType, field_name: str) -> bool:
 
 def _value_text(sheet: SheetType, field_name: str, value) -> str:
     kind = "month" if field_name in sheet.scope_by_month else sheet.column(field_name).kind
-    if value is None:
-        return str(value)
+    if value is None or value == "" or pd.isna(value):
+        # e.g. a 谈心记录 row whose 党员所在队 is still to be found (lib/store/derive_units.py)
+        return f"{sheet.column(field_name).label}未确定"
     texts = {"month": month_text, "quarter": quarter_text, "year": year_text}
     return texts[kind](value) if kind in texts else str(value)
 
