@@ -14,6 +14,7 @@ from functools import partial
 import pandas as pd
 
 from lib.ingest import clean
+from lib.ingest.column_map import HeaderMaps, MappingOffer, header_signature, mapping_offer, remap
 from lib.ingest.context import CONTEXT_LABELS, infer_context
 from lib.ingest.findings import ERROR, WARNING, Finding, shown_value
 from lib.ingest.raw import RawSheet
@@ -27,6 +28,7 @@ from lib.ingest.recognise import (
     is_notes_row,
     is_total_row,
     normalize_header,
+    suggestable,
 )
 from lib.ingest.sheets import Column, SheetType
 
@@ -68,6 +70,10 @@ class ParsedSheet:
     missing_context: list[str] = field(default_factory=list)  # 'unit' / 'month' … the user must supply
     context_used: dict[str, str] = field(default_factory=dict)
     skipped: str = ""                        # why the sheet was not imported (hidden, empty …)
+    header_signature: str = ""               # the header row's layout (lib/ingest/column_map)
+    mapping_source: str = ""                 # 'given' / 'saved' when a 对应表头 was applied
+    mapping_used: dict[str, str] = field(default_factory=dict)   # sheet header → template label
+    mapping_offer: MappingOffer | None = None  # what the user may map (missing required columns)
 
     @property
     def rows_loaded(self) -> int:
@@ -84,7 +90,9 @@ class ParsedSheet:
 _GUIDE_SHEET_WORDS = ("说明", "注意事项")
 
 
-def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = None) -> ParsedSheet:
+def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = None,
+                maps: HeaderMaps | None = None) -> ParsedSheet:
+    """One sheet read as its declared type; `maps` are the 对应表头 the user gave or saved earlier."""
     result = ParsedSheet(file=filename, name=raw.name, sheet_type=None)
     if raw.hidden:
         result.skipped = "隐藏的工作表，未导入"
@@ -97,18 +105,21 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
         result.skipped = "空白工作表"
         return result
     match = find_header(rows, raw.name, filename)
+    if match is not None:
+        header_cells = rows[match.row]
+        result.header_signature = header_signature(header_cells)
+        found = match
+        if maps:
+            match, result.mapping_source, result.mapping_used = remap(maps, raw.name, match, header_cells)
+        if (match.missing_blocking or result.mapping_used) and suggestable(found):
+            result.mapping_offer = mapping_offer(found, header_cells, rows[found.row + 1:], cleaner_for,
+                                                 result.mapping_used)
     if match is None or match.missing_blocking:
-        result.skipped = "未识别的工作表"
-        if match is not None:
-            missing = "、".join(c.label for c in match.missing_blocking)
-            result.problems.append(Finding(
-                WARNING, f"未识别为任何报表：最接近「{match.sheet.label}」，但缺少表头 {missing}",
-                "请使用标准模板的表头", filename, raw.name, match.row + 1))
+        _unrecognised(result, match, filename)
         return result
     sheet = match.sheet
     result.sheet_type = sheet
     result.header_row = match.row + 1
-    header_cells = rows[match.row]
     _report_columns(result, sheet, match, header_cells)
 
     found_fields = set(match.columns.values())
@@ -123,6 +134,16 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
     if result.frame is not None and len(result.frame):
         _check_rows(result, sheet)
     return result
+
+
+def _unrecognised(result: ParsedSheet, match: HeaderMatch | None, filename: str) -> None:
+    """A sheet that is none of the declared types (or lacks required columns of the closest one)."""
+    result.skipped = "未识别的工作表"
+    if match is not None:
+        missing = "、".join(c.label for c in match.missing_blocking)
+        result.problems.append(Finding(
+            WARNING, f"未识别为任何报表：最接近「{match.sheet.label}」，但缺少表头 {missing}",
+            "请使用标准模板的表头", filename, result.name, match.row + 1))
 
 
 def _report_columns(result: ParsedSheet, sheet: SheetType, match: HeaderMatch, header_cells: list) -> None:

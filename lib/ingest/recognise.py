@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePath
 
@@ -73,6 +73,7 @@ class HeaderMatch:
     columns: dict[int, str]                  # column index → field
     missing: list[Column]                    # required columns not found
     duplicates: list[tuple[int, str]]
+    cells: list = field(default_factory=list, repr=False)   # the header row as read
 
     @property
     def missing_blocking(self) -> list[Column]:
@@ -87,7 +88,7 @@ class HeaderMatch:
         return (True, preferred, found / required, len(self.columns))
 
 
-def _match_header(sheet: SheetType, row_index: int, cells: list) -> HeaderMatch:
+def match_header(sheet: SheetType, row_index: int, cells: list) -> HeaderMatch:
     index = HEADER_INDEX[sheet.key]
     columns: dict[int, str] = {}
     duplicates = []
@@ -101,7 +102,7 @@ def _match_header(sheet: SheetType, row_index: int, cells: list) -> HeaderMatch:
             columns[c] = f
     found = set(columns.values())
     missing = [col for col in sheet.required if col.field not in found]
-    return HeaderMatch(sheet, row_index, columns, missing, duplicates)
+    return HeaderMatch(sheet, row_index, columns, missing, duplicates, cells)
 
 
 def _preferred_types(*names: str) -> set[str]:
@@ -123,7 +124,7 @@ def find_header(rows: list[list], sheet_name: str, filename: str) -> HeaderMatch
         if sum(cell is not None and str(cell).strip() != "" for cell in cells) < 2:
             continue
         for sheet in SHEETS:
-            match = _match_header(sheet, r, cells)
+            match = match_header(sheet, r, cells)
             if not match.columns:
                 continue
             rank = match.rank(sheet.key in preferred)
@@ -140,6 +141,37 @@ def find_header(rows: list[list], sheet_name: str, filename: str) -> HeaderMatch
             and (closest_preferred or not usable_preferred):
         return closest_match
     return usable_match
+
+
+# Fields every kind of personnel list has: matching them says nothing about which kind a sheet is.
+GENERIC_FIELDS = frozenset({"unit", "team", "staff_id", "name", "member_id", "member_name", "member_unit",
+                            "worker_id", "worker_name", "worker_unit", "worker_team", "month", "quarter", "year"})
+# header → how many sheet types know it
+_HEADER_TYPES: dict[str, int] = {}
+for _index in HEADER_INDEX.values():
+    for _header in _index:
+        _HEADER_TYPES[_header] = _HEADER_TYPES.get(_header, 0) + 1
+
+
+def distinctive_columns(match: HeaderMatch, cells: list) -> list[str]:
+    """The matched headers only this sheet type knows, other than the generic personnel fields."""
+    found = []
+    for c, f in match.columns.items():
+        header = normalize_header(cells[c])
+        if f not in GENERIC_FIELDS and _HEADER_TYPES.get(header, 0) == 1:
+            found.append(header)
+    return found
+
+
+def suggestable(match: HeaderMatch, cells: list | None = None) -> bool:
+    """Whether the closest type is worth naming: the sheet has that type's distinctive columns, not
+    merely 姓名 / 单位 / 工号 (a 党支部委员 list is no 管理委员会, a meeting record no 谈心记录)."""
+    if cells is None:
+        cells = match.cells
+    distinctive = distinctive_columns(match, cells)
+    required = len(match.sheet.required)
+    found = required - len(match.missing)
+    return len(distinctive) >= 2 or (len(distinctive) == 1 and found * 2 >= required)
 
 
 # ---------------------------------------------------------------- rows that carry no data
