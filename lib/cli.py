@@ -19,6 +19,8 @@ import duckdb
 
 from lib.access.auth import PermissionDenied, cli_user
 from lib.config import DB_ENV, UPLOAD_DAYS_ENV, default_db_path, demo_db_path, upload_retention_days
+from lib.ingest.column_map import EVERY_SHEET, SAVED, target_field
+from lib.ingest.sheets import SHEETS
 from lib.ingest.template import write_template
 from lib.store.backup import backup, restore
 from lib.store.database import Store
@@ -34,14 +36,49 @@ def _store(args) -> Store:
     return Store(Path(args.db) if args.db else default_db_path())
 
 
+def _mapping(pairs: list[str]) -> dict[str, dict[str, str]] | None:
+    """--map 学工号=工号 (repeatable) → the mapping for every sheet; a wrong one: ValueError in Chinese."""
+    mapping = {}
+    labels = {c.label for s in SHEETS for c in s.columns}
+    for pair in pairs:
+        source, sep, target = (x.strip() for x in pair.partition("="))
+        if not sep or not source or not target:
+            raise ValueError(f"--map {pair}：请写成 文件中的表头=模板的表头，如 --map 学工号=工号")
+        if target not in labels and not any(target_field(s, target) for s in SHEETS):
+            raise ValueError(f"--map {pair}：模板中没有「{target}」这一列（见 python -m lib.cli template 生成的模板）")
+        mapping[source] = target
+    return {EVERY_SHEET: mapping} if mapping else None
+
+
+def _mapping_lines(result) -> list[str]:
+    lines = []
+    for s in result.sheets:
+        pairs = "，".join(f"{k} → {v}" for k, v in s.mapping_used.items())
+        if s.mapping_used:
+            how = "按上次的对应关系读取" if s.mapping_source == SAVED else "按 --map 读取"
+            lines.append(f"    工作表「{s.name}」{how}：{pairs}")
+        elif s.mapping_offer is not None and s.mapping_offer.missing:
+            offer = s.mapping_offer
+            lines.append(f"    工作表「{s.name}」缺少 {'、'.join(offer.missing)}；文件中未用上的列："
+                         f"{'、'.join(offer.unused) or '无'}。可用 --map 文件中的表头=模板的表头 指定对应关系")
+    return lines
+
+
 def cmd_import(args) -> int:
+    try:
+        mapping = _mapping(args.map)
+    except ValueError as wrong:
+        print(wrong, file=sys.stderr)
+        return 2
     store = _store(args)
-    results = import_paths(store, args.files, cli_user(args.user))
+    results = import_paths(store, args.files, cli_user(args.user), mapping=mapping)
     if args.json:
         print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2, default=str))
     else:
         for r in results:
             print(f"[{STATUS_LABELS[r.status]}] {r.summary}")
+            for line in _mapping_lines(r):
+                print(line)
             for rep in r.replacements if r.status != REJECTED else []:
                 print(f"    {rep.text}")
             for p in r.errors[:50]:
@@ -208,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="一个或多个 .xlsx/.xls/.et/.csv 文件")
     p.add_argument("--user", default=getpass.getuser(), help="导入人（记入导入日志）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果")
+    p.add_argument("--map", action="append", default=[], metavar="表头=模板表头",
+                   help="对应表头（可重复），如 --map 学工号=工号；用过的对应关系按队记住，下次同样的表头自动使用")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("template", help="生成空白报表模板")

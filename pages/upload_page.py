@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 import pandas as pd
@@ -32,6 +32,7 @@ from lib.ingest.template import template_bytes
 from lib.metrics.query import add_months
 from lib.present.formatting import month_text, quarter_text, year_text
 from lib.present.literal import markdown_literal
+from lib.store.column_maps import header_maps
 from lib.store.importer import (
     IMPORTED,
     READY,
@@ -44,7 +45,9 @@ from lib.store.importer import (
     preview_parsed,
 )
 from lib.store.units import known_units
-from lib.store.upload import file_hash as hash_of, rejected_file
+from lib.store.upload import file_hash as hash_of
+from lib.store.upload import rejected_file
+from ui.column_mapping import mapping_inputs
 from ui.logs import BUSY_MESSAGE
 from ui.signin import first_admin_form
 
@@ -77,14 +80,16 @@ class Upload:
     context: dict[str, str]
     needed: list[str]          # context the file itself does not give (队, 月份 …)
     result: FileResult
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)   # 对应表头 chosen, by sheet name
 
     @property
     def key(self) -> tuple[str, str]:
-        return self.file_hash, _context_json(self.context)
+        return self.file_hash, _context_json(self.context, self.mapping)
 
 
-def _context_json(context: dict[str, str]) -> str:
-    return json.dumps(context, sort_keys=True, ensure_ascii=False)
+def _context_json(context: dict[str, str], mapping: dict | None = None) -> str:
+    given = {"context": context, "mapping": mapping} if mapping else context
+    return json.dumps(given, sort_keys=True, ensure_ascii=False)
 
 
 @dataclass
@@ -96,10 +101,10 @@ class KeptPreview:
 
 
 def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], version: tuple, user: User,
-             used: set) -> FileResult:
-    """The file's preview: parsed once per file content and context; when the data or the user
-    changes, only the checks against the store are redone. `used` collects the keys this run shows."""
-    key = (file_hash, _context_json(context))
+             used: set, mapping: dict | None = None) -> FileResult:
+    """The file's preview: parsed once per file content, context and 对应表头; when the data or the
+    user changes, only the checks against the store are redone. `used` collects the keys this run shows."""
+    key = (file_hash, _context_json(context, mapping))
     used.add(key)
     kept = state.upload_previews.get(key)
     if kept is not None and (kept.version, kept.user) == (version, user):
@@ -107,7 +112,8 @@ def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], ve
     parsed = kept.parsed if kept is not None else None
     try:
         if parsed is None:
-            parsed = parse_file(data, name, context or None, known_hash=file_hash)
+            parsed = parse_file(data, name, context or None, known_hash=file_hash,
+                                maps=header_maps(real, user, mapping))
         shown = preview_parsed(real, parsed, user)
     except Exception as exc:  # noqa: BLE001 — the page must never fail on a file
         log.exception("preview of %s failed", name)
@@ -246,10 +252,16 @@ def _show_preview(item: Upload, index: int) -> None:
     result = item.result
     only_context = bool(result.missing_context) and all(
         "不知道这张表属于哪个" in p.message for p in result.errors)
+    # Sheets waiting for their 对应表头: the inputs above say so; their errors are not the user's fault yet.
+    awaiting = {s.name for s in result.sheets if s.mapping_offer is not None and s.sheet_type is None}
+    only_mapping = bool(awaiting) and all(not p.sheet or p.sheet in awaiting for p in result.errors)
     if result.status == READY:
         st.success(_md(result.summary), icon=":material/task_alt:")
     elif result.status == UNCHANGED:
         st.info(_md(result.summary), icon=":material/info:")
+    elif only_mapping:
+        st.warning("请先在上面指出缺少的列在文件中是哪一列，再检查这个文件", icon=":material/edit_note:")
+        only_context = True   # no error table while the choice is still open
     elif only_context:
         st.warning("请先补充上面缺少的" + "、".join(CONTEXT_LABELS[c] for c in CONTEXT_ORDER
                                                  if c in result.missing_context)
@@ -257,8 +269,10 @@ def _show_preview(item: Upload, index: int) -> None:
     else:
         st.error(f"{_md(result.file_name)}：有 {len(result.errors)} 处错误，这个文件不能导入，数据库不会有任何改动。"
                  "请按下表修改后重新上传。", icon=":material/error:")
-    if result.sheets:
+    if result.sheet_rows():
         st.dataframe(_sheets_frame(result), hide_index=True, width="stretch")
+    if result.skipped_text:
+        st.caption(result.skipped_text)
     if result.status == READY and result.replacements:
         lines = []
         for r in result.replacements:
@@ -332,14 +346,18 @@ def _upload_flow(user: User) -> None:
         for i, item in enumerate(uploads):
             with st.container(border=True):
                 st.markdown(f"**{i + 1}. {_md(item.name)}**")
-                base = item.result
-                item.needed = [c for c in CONTEXT_ORDER if c in base.missing_context]
+                # 对应表头 first (a sheet read by them may then need its 队/月份), then the 队/月份.
+                item.mapping = mapping_inputs(item.file_hash, item.result)
+                if item.mapping:
+                    item.result = _preview(item.data, item.name, item.file_hash, {}, version, user, used,
+                                           item.mapping)
+                item.needed = [c for c in CONTEXT_ORDER if c in item.result.missing_context]
                 if item.needed:
                     offered = state.upload_units.setdefault(item.file_hash, units)
                     item.context = _context_inputs(item.file_hash, item.needed, offered)
                     if item.context:
                         item.result = _preview(item.data, item.name, item.file_hash, item.context, version, user,
-                                               used)
+                                               used, item.mapping)
                 done = state.upload_done.get(item.key)
                 if done is not None:
                     _result_message(done)

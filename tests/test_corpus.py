@@ -313,6 +313,7 @@ XLS_SQL = ("SELECT month, unit, staff_id, name, political, joined_on FROM roster
 case(id="旧版.xls（BIFF8，数字工号与日期单元格）",
      build=lambda: ("名册.xls", ole({"Workbook": biff8({"Sheet1": XLS_ROWS, "Sheet2": [["说明"]]})})),
      fmt="xls", sheets={"Sheet1": ("人员名册", 2, {}, ""), "Sheet2": (None, 0, {}, "未识别的工作表")},
+     warnings=[("Sheet2", None, "", "工作表「Sheet2」不是系统接收的报表")],
      sql=[XLS_SQL])
 case(id="WPS .et（OLE格式）",
      build=lambda: ("名册.et", ole({"Workbook": biff8({"Sheet1": XLS_ROWS})})),
@@ -478,20 +479,26 @@ def _formulas_in_data():
 reject("必填列全是公式且没有缓存值", _formulas_in_data,
        "表格中有 3 个公式单元格没有计算结果", "请用Excel/WPS打开并保存后再上传")
 
-# No recognisable sheet: the one error names the closest type and its missing headers.
-case(id="没有可识别的工作表（按文件名最接近人员名册）",
+# No recognisable sheet: the one error lists the types the system takes and where the template is;
+# a closest type is named only when the sheet has its distinctive columns (not merely 姓名/性别/岗位).
+case(id="没有可识别的工作表（只有姓名、性别、岗位：不猜人员名册）",
      build=lambda: ("综采队人员名册.xlsx", xlsx({"Sheet1": [["序号", "姓名", "性别", "岗位", "联系电话"],
                                                         [1, "张三", "男", "采煤工", "13800001111"]]})),
      rejected=True,
      errors=[("", None, "", "文件中没有可识别的报表")],
-     warnings=[("Sheet1", 1, "", "未识别为任何报表：最接近「人员名册」，但缺少表头 班组、工号、是否一线职工、是否班组长、政治面貌")],
-     check=lambda r, s: r.errors[0].hint == "未识别为任何报表：最接近「人员名册」，但缺少表头 班组、工号、是否一线职工、是否班组长、政治面貌")
+     warnings=[("Sheet1", None, "", "工作表「Sheet1」不是系统接收的报表")],
+     check=lambda r, s: r.errors[0].hint == (
+         "工作表「Sheet1」不是系统接收的报表。系统接收 12 种报表：人员名册、班组信息、发展党员、包保对子、谈心记录、"
+         "问题台帐、党员责任区、党员示范岗、比学争优、管理委员会、理念口号、荣誉。"
+         "请按报表模板的表头填写：数据上传页「下载报表模板」，或运行 python -m lib.cli template。"))
 case(id="没有可识别的工作表（按表头最接近人员名册）",
      build=lambda: ("6月报表.xlsx", xlsx({"Sheet1": [["班组", "工号", "姓名", "政治面貌", "联系电话"],
                                                     ["检修班", "000001", "张三", "群众", "13800001111"]]})),
      rejected=True,
      errors=[("", None, "", "文件中没有可识别的报表")],
-     warnings=[("Sheet1", 1, "", "最接近「人员名册」，但缺少表头 是否一线职工、是否班组长")])
+     warnings=[("Sheet1", 1, "", "工作表「Sheet1」未能识别：最接近「人员名册」，但缺少表头 是否一线职工、是否班组长")],
+     check=lambda r, s: r.errors[0].hint.startswith(
+         "工作表「Sheet1」未能识别：最接近「人员名册」，但缺少表头 是否一线职工、是否班组长。系统接收 12 种报表："))
 case(id="只有表头和合计行，没有数据",
      build=lambda: ("名册.xlsx", xlsx({"人员名册": [ROSTER_HEADER, ["合计", None, "0人"]]})),
      rejected=True, errors=[("", None, "", "文件中的报表没有数据行")],
@@ -499,7 +506,7 @@ case(id="只有表头和合计行，没有数据",
 case(id="工作簿里只有空白表",
      build=lambda: ("名册.xlsx", xlsx({"Sheet1": [], "Sheet2": [[None], [None, "  "]]})),
      rejected=True, errors=[("", None, "", "文件中没有可识别的报表")],
-     sheets={"Sheet1": (None, 0, {}, "空白工作表"), "Sheet2": (None, 0, {}, "空白工作表")})
+     sheets={})   # blank sheets are counted in one line (FileResult.empty_sheets), not listed
 
 # =============================================================================================
 # 3. Sheet recognition
@@ -547,13 +554,13 @@ case(id="隐藏的工作表被跳过并提示",
 case(id="填表说明页不导入也不提示",
      build=lambda: ("名册.xlsx", xlsx({"填表说明": [["填表说明"], ["1. 工号请设为文本"], ["2. 政治面貌", "工号", "姓名", "班组"]],
                                      "人员名册": roster(n=3)})),
-     sheets={"填表说明": (None, 0, {}, "填表说明页"), "人员名册": ("人员名册", 3, {}, "")},
+     sheets={"人员名册": ("人员名册", 3, {}, "")},   # the guide: in FileResult.skipped_text, not listed
      sql=[ROSTER3_SQL])
 GUIDE = [["填写说明"], ["列名", "说明"], ["月份", "如 2024-06"], ["队", "填写队的全称"], ["班组", "填写班组全称，如 赵林生产班"],
          ["工号", "6位数字，设为文本"], ["政治面貌", "从下拉列表选择"]]
 case(id="“填写说明（必读）”页：不当作班组信息导入",
      build=lambda: ("综采队_2024年6月.xlsx", xlsx({"填写说明（必读）": GUIDE, "人员名册": roster(n=3)})),
-     sheets={"填写说明（必读）": (None, 0, {}, "填表说明页"), "人员名册": ("人员名册", 3, {}, "")},
+     sheets={"人员名册": ("人员名册", 3, {}, "")},
      sql=[ROSTER3_SQL, ("SELECT count(*) FROM team_info", [(0,)])])
 case(id="班组信息表多了工号、姓名列：仍按班组信息导入",
      build=lambda: ("班组.xlsx", xlsx({"班组信息": [["月份", "队", "班组", "班组长工号", "工号", "姓名", "党支部"],
@@ -589,6 +596,7 @@ case(id="表头在第15行：找得到",
 case(id="表头在第16行：超出查找范围",
      build=lambda: ("名册.xlsx", xlsx({"人员名册": _header_at(16)})),
      rejected=True, errors=[("", None, "", "文件中没有可识别的报表")],
+     warnings=[("人员名册", None, "", "工作表「人员名册」不是系统接收的报表（没有找到任何一种报表的表头）")],
      sheets={"人员名册": (None, 0, {}, "未识别的工作表")})
 case(id="表头带提示括号、尾随空格、全角括号和*号",
      build=lambda: ("名册.xlsx", xlsx({"人员名册": [

@@ -32,11 +32,12 @@ from lib.ingest.recognise import (
 )
 from lib.ingest.sheets import Column, SheetType
 
-__all__ = ["CONTEXT_LABELS", "DROP_REASONS", "ParsedSheet", "infer_context", "parse_sheet"]
+__all__ = ["CONTEXT_LABELS", "DROP_REASONS", "EMPTY_SHEET", "GUIDE_SHEET", "ParsedSheet", "infer_context", "parse_sheet"]
 
 # How many problems of one kind (column × message) a sheet reports row by row before summarising.
 MAX_PROBLEMS_PER_KIND = 200
 
+EMPTY_SHEET, GUIDE_SHEET = "空白工作表", "填表说明页"
 DROP_REASONS = {"blank": "空行", "hint": "填写说明行", "total": "合计行", "notes": "表尾说明", "duplicate": "重复行"}
 
 
@@ -83,6 +84,12 @@ class ParsedSheet:
     def rows_dropped(self) -> int:
         return sum(self.dropped.values())
 
+    @property
+    def empty(self) -> bool:
+        """Nothing in it but a header, hints and blank rows (a template's unused sheet), or the
+        template's 填表说明: skipped with one line, not listed."""
+        return self.skipped in (EMPTY_SHEET, GUIDE_SHEET)
+
 
 # ---------------------------------------------------------------- the whole sheet
 
@@ -98,11 +105,11 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
         result.skipped = "隐藏的工作表，未导入"
         return result
     if normalize_header(raw.name) in IGNORED or any(w in raw.name for w in _GUIDE_SHEET_WORDS):
-        result.skipped = "填表说明页"
+        result.skipped = GUIDE_SHEET
         return result
     rows = fill_merged(raw)
     if not any(not is_blank_row(r) for r in rows):
-        result.skipped = "空白工作表"
+        result.skipped = EMPTY_SHEET
         return result
     match = find_header(rows, raw.name, filename)
     if match is not None:
@@ -120,14 +127,17 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
     sheet = match.sheet
     result.sheet_type = sheet
     result.header_row = match.row + 1
+    data_rows, row_numbers = _data_rows(result, rows, match.row, raw.hidden_rows)
+    result.rows_read = len(data_rows) + result.rows_dropped
+    if not data_rows and set(result.dropped) <= {"blank", "hint"}:
+        # A template's sheet left empty: nothing to import, nothing to ask or warn about.
+        result.skipped = EMPTY_SHEET
+        return result
     _report_columns(result, sheet, match, header_cells)
 
     found_fields = set(match.columns.values())
     result.context_used = _resolve_context(result, sheet, found_fields, rows[:match.row], raw.name, filename,
                                            context or {})
-
-    data_rows, row_numbers = _data_rows(result, rows, match.row, raw.hidden_rows)
-    result.rows_read = len(data_rows) + result.rows_dropped
     if result.missing_context:
         return result
     result.frame = _clean_columns(result, sheet, match, header_cells, data_rows, row_numbers)
@@ -137,13 +147,22 @@ def parse_sheet(raw: RawSheet, filename: str, context: dict[str, str] | None = N
 
 
 def _unrecognised(result: ParsedSheet, match: HeaderMatch | None, filename: str) -> None:
-    """A sheet that is none of the declared types (or lacks required columns of the closest one)."""
+    """A sheet that is none of the declared types (or lacks required columns of the closest one).
+
+    The closest type is named only when the sheet has its distinctive columns (recognise.suggestable)
+    or the user mapped headers to it; the list of types and the template are the file's error
+    (lib/store/upload.py), not repeated for every sheet."""
     result.skipped = "未识别的工作表"
-    if match is not None:
+    if match is not None and (result.mapping_used or suggestable(match)):
         missing = "、".join(c.label for c in match.missing_blocking)
         result.problems.append(Finding(
-            WARNING, f"未识别为任何报表：最接近「{match.sheet.label}」，但缺少表头 {missing}",
-            "请使用标准模板的表头", filename, result.name, match.row + 1))
+            WARNING, f"工作表「{result.name}」未能识别：最接近「{match.sheet.label}」，但缺少表头 {missing}",
+            "请把表头改成报表模板中的写法，或补上缺少的列", filename, result.name, match.row + 1))
+        return
+    result.problems.append(Finding(
+        WARNING, f"工作表「{result.name}」不是系统接收的报表（没有找到任何一种报表的表头），未导入",
+        "需要导入的，请按报表模板的表头填写（数据上传页「下载报表模板」）；不需要导入的可以忽略",
+        filename, result.name))
 
 
 def _report_columns(result: ParsedSheet, sheet: SheetType, match: HeaderMatch, header_cells: list) -> None:

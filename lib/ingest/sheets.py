@@ -124,7 +124,8 @@ def _unit(field_name="unit", label="队", *extra):
 
 UNIT_SYNONYMS = ("队别", "所在队", "单位", "所在单位", "区队", "单位名称", "部门", "所在部门", "队组")
 TEAM_SYNONYMS = ("所在班组", "班组名称", "班组名", "班次")
-ID_SYNONYMS = ("职工工号", "员工编号", "员工工号", "人员编号", "职工编号", "工作证号")
+# 学工号 / 工作证号: the words of public party-work systems' import templates.
+ID_SYNONYMS = ("职工工号", "员工编号", "员工工号", "人员编号", "职工编号", "工作证号", "学工号", "工作证编号", "职工号")
 NAME_SYNONYMS = ("职工姓名", "员工姓名", "人员姓名")
 MONTH_SYNONYMS = ("统计月份", "年月", "报送月份", "所属月份")
 QUARTER_SYNONYMS = ("所属季度", "考核季度", "统计季度")
@@ -177,11 +178,16 @@ SHEETS: tuple[SheetType, ...] = (
         key="development", label="发展党员",
         columns=(
             UNIT, TEAM, STAFF_ID, STAFF_NAME, FRONTLINE, TEAM_LEADER,
-            _c("applied_on", "申请入党时间", "date", True, "递交入党申请书时间", "申请时间", "递交申请书时间"),
-            _c("activist_on", "确定积极分子时间", "date", False, "确定为入党积极分子时间", "确定入党积极分子时间", "积极分子时间"),
-            _c("candidate_on", "确定发展对象时间", "date", False, "确定为发展对象时间", "发展对象时间"),
-            _c("probation_on", "接收预备党员时间", "date", False, "接收为预备党员时间", "预备党员时间"),
-            _c("full_on", "转为正式党员时间", "date", False, "转正时间", "转为正式党员日期"),
+            _c("applied_on", "申请入党时间", "date", True, "递交入党申请书时间", "申请时间", "递交申请书时间",
+               "提交书面申请书时间", "提交入党申请书时间", "递交入党申请时间", "申请入党日期"),
+            _c("activist_on", "确定积极分子时间", "date", False, "确定为入党积极分子时间", "确定入党积极分子时间", "积极分子时间",
+               "列为入党积极分子时间", "确定为入党积极分子日期"),
+            _c("candidate_on", "确定发展对象时间", "date", False, "确定为发展对象时间", "发展对象时间", "列为发展对象时间",
+               "确定为发展对象日期"),
+            # In a development ledger 入党时间 is the day one became a 预备党员 (加入党组织日期 in public systems).
+            _c("probation_on", "接收预备党员时间", "date", False, "接收为预备党员时间", "预备党员时间", "入党时间",
+               "加入党组织日期", "接收为中共预备党员时间", "入党日期"),
+            _c("full_on", "转为正式党员时间", "date", False, "转正时间", "转为正式党员日期", "转正日期"),
             _c("mentor", "培养联系人", "name", False, "培养人", "入党介绍人"),
         ),
         grain=("staff_id",), scope=("unit",), scope_label="该队的发展党员名单（以最新名单为准）",

@@ -95,6 +95,13 @@ LOG_DDL = [
       action VARCHAR NOT NULL, detail VARCHAR NOT NULL
     )""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    # 对应表头 remembered per 队 + sheet type + header layout (lib/store/column_maps.py). Appended
+    # only: the newest row of a key is the mapping in force, the older ones say who chose what before.
+    """CREATE TABLE IF NOT EXISTS column_maps (
+      id BIGINT PRIMARY KEY, unit VARCHAR NOT NULL, sheet VARCHAR NOT NULL, signature VARCHAR NOT NULL,
+      mapping VARCHAR NOT NULL, headers VARCHAR NOT NULL, saved_by VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL,
+      import_id BIGINT
+    )""",
     # 报送情况: the month a 管理员 set from which a 队 is expected to send a sheet (lib/store/expectations.py).
     """CREATE TABLE IF NOT EXISTS submission_starts (
       unit VARCHAR NOT NULL, sheet VARCHAR NOT NULL, start_month DATE NOT NULL,

@@ -18,6 +18,7 @@ from lib import __version__
 from lib.access.auth import UPLOAD, User, require
 from lib.ingest.sheets import SHEETS_BY_KEY, SheetType
 from lib.store.checks import check_against_store, drop_stages
+from lib.store.column_maps import header_maps, save_used_maps
 from lib.store.database import Store, data_columns
 from lib.store.replace_scope import in_scope, scope_keys
 from lib.store.upload import (
@@ -39,13 +40,16 @@ __all__ = ["IMPORTED", "READY", "REJECTED", "STATUS_LABELS", "UNCHANGED", "FileR
 
 
 def preview(store: Store, data: bytes, file_name: str, context: dict[str, str] | None = None,
-            user: User | None = None, known_hash: str | None = None) -> FileResult:
+            user: User | None = None, known_hash: str | None = None,
+            mapping: dict[str, dict[str, str]] | None = None) -> FileResult:
     """What importing this file would do; writes nothing.
 
     With `user`, also what that user's role refuses (a 填报 user's rows of another 队), so the
-    upload page can say so before the import does.
+    upload page can say so before the import does. `mapping`: 对应表头 given for this upload by
+    sheet name (EVERY_SHEET for all), over those saved by earlier imports.
     """
-    return preview_parsed(store, parse_file(data, file_name, context, known_hash), user)
+    maps = header_maps(store, user, mapping)
+    return preview_parsed(store, parse_file(data, file_name, context, known_hash, maps), user)
 
 
 def preview_parsed(store: Store, parsed: FileResult, user: User | None = None) -> FileResult:
@@ -57,10 +61,11 @@ def preview_parsed(store: Store, parsed: FileResult, user: User | None = None) -
 
 
 def import_file(store: Store, data: bytes, file_name: str, user: User,
-                context: dict[str, str] | None = None) -> FileResult:
+                context: dict[str, str] | None = None, mapping: dict[str, dict[str, str]] | None = None) -> FileResult:
     """Read, check and import one file atomically: all of it, or nothing (and then say why)."""
     require(user, UPLOAD)  # before reading the file
-    return import_preview(store, parse_file(data, file_name, context), data, user)
+    maps = header_maps(store, user, mapping)
+    return import_preview(store, parse_file(data, file_name, context, maps=maps), data, user)
 
 
 def import_preview(store: Store, previewed: FileResult, data: bytes, user: User) -> FileResult:
@@ -88,13 +93,15 @@ def import_preview(store: Store, previewed: FileResult, data: bytes, user: User)
         for key, stage in staged.items():
             _replace_scope(cur, SHEETS_BY_KEY[key], stage, import_id)
         _log_import(cur, result, import_id, user)
+        save_used_maps(cur, result, import_id, user)
         drop_stages(cur, staged)
         archive(store, data, result.file_hash, result.file_format)  # before the commit: every import is archived
     result.status, result.import_id = IMPORTED, import_id
     return result
 
 
-def import_paths(store: Store, paths: list[Path | str], user: User) -> list[FileResult]:
+def import_paths(store: Store, paths: list[Path | str], user: User,
+                 mapping: dict[str, dict[str, str]] | None = None) -> list[FileResult]:
     require(user, UPLOAD)  # before reading any file
     results = []
     for path in paths:
@@ -104,7 +111,7 @@ def import_paths(store: Store, paths: list[Path | str], user: User) -> list[File
         except OSError as exc:
             results.append(rejected_file(path.name, f"无法读取文件：{exc.strerror or exc}", "请检查文件路径"))
             continue
-        results.append(import_file(store, data, path.name, user))
+        results.append(import_file(store, data, path.name, user, mapping=mapping))
     return results
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib.ingest.column_map import HeaderMaps
 from lib.ingest.findings import ERROR, WARNING, Finding
-from lib.ingest.parse import DROP_REASONS, ParsedSheet, parse_sheet
+from lib.ingest.parse import DROP_REASONS, EMPTY_SHEET, GUIDE_SHEET, ParsedSheet, parse_sheet
 from lib.ingest.reader import FileRejected, read_workbook
 from lib.ingest.sheets import SHEETS, SHEETS_BY_KEY, SheetType
 from lib.store.replace_scope import scope_summary
@@ -95,13 +96,39 @@ class FileResult:
         verb = "已导入" if self.status == IMPORTED else "可导入"
         return f"{self.file_name}：{verb} {loaded} 行，剔除 {dropped} 行，{len(self.warnings)} 条提醒"
 
+    @property
+    def empty_sheets(self) -> int:
+        """Sheets with nothing in them but headers (a template's unused sheets): one line, not a row each."""
+        return sum(s.skipped == EMPTY_SHEET for s in self.sheets)
+
+    @property
+    def guide_sheets(self) -> int:
+        return sum(s.skipped == GUIDE_SHEET for s in self.sheets)
+
+    @property
+    def skipped_text(self) -> str:
+        """One line for the sheets not listed: 其余 11 张空白工作表和填表说明页已跳过。"""
+        parts = [f"{self.empty_sheets} 张空白工作表"] if self.empty_sheets else []
+        if self.guide_sheets:
+            parts.append("填表说明页")
+        if not parts:
+            return ""
+        return ("其余 " if self.sheet_rows() else "") + "和".join(parts) + "已跳过。"
+
     def sheet_rows(self) -> list[dict]:
+        """One row per sheet with something in it; the empty ones are counted by `empty_sheets`."""
         rows = []
         for s in self.sheets:
-            rows.append({"sheet": s.name, "type": s.sheet_type.label if s.sheet_type else None,
-                         "scope": scope_summary(s), "rows_read": s.rows_read, "rows_loaded": s.rows_loaded,
-                         "rows_dropped": s.rows_dropped,
-                         "dropped": {DROP_REASONS[k]: v for k, v in s.dropped.items()}, "skipped": s.skipped})
+            if s.empty:
+                continue
+            row = {"sheet": s.name, "type": s.sheet_type.label if s.sheet_type else None,
+                   "scope": scope_summary(s), "rows_read": s.rows_read, "rows_loaded": s.rows_loaded,
+                   "rows_dropped": s.rows_dropped,
+                   "dropped": {DROP_REASONS[k]: v for k, v in s.dropped.items()}, "skipped": s.skipped}
+            if s.mapping_used:
+                row["mapping"] = dict(s.mapping_used)
+                row["mapping_source"] = s.mapping_source
+            rows.append(row)
         return rows
 
     def as_json(self) -> dict:
@@ -126,11 +153,12 @@ def file_hash(data: bytes) -> str:
 
 
 def parse_file(data: bytes, file_name: str, context: dict[str, str] | None = None,
-               known_hash: str | None = None) -> FileResult:
+               known_hash: str | None = None, maps: HeaderMaps | None = None) -> FileResult:
     """Read and clean every sheet of one upload. Never raises for a bad file.
 
     `known_hash`: file_hash(data) when the caller has already computed it (the upload page does,
-    to find duplicates), so the bytes are hashed once.
+    to find duplicates), so the bytes are hashed once. `maps`: the 对应表头 to apply (given for this
+    upload, or saved by earlier imports: lib/store/column_maps.py).
     """
     display_name = Path(file_name).name or "未命名文件"
     result = FileResult(file_name=display_name, file_size=len(data))
@@ -150,19 +178,22 @@ def parse_file(data: bytes, file_name: str, context: dict[str, str] | None = Non
         result.status = REJECTED  # the cells read as empty: checking them would only mislead
         return result
     for raw in workbook.sheets:
-        parsed = parse_sheet(raw, display_name, context)
+        parsed = parse_sheet(raw, display_name, context, maps)
         result.sheets.append(parsed)
         if parsed.skipped == "隐藏的工作表，未导入":
             result.problems.append(Finding(WARNING, f"工作表「{raw.name}」是隐藏的，已跳过", "", display_name, raw.name))
-    if not result.loadable and not result.missing_context:
+    recognised_empty = any(s.empty and s.sheet_type is not None for s in result.sheets)
+    if not result.loadable and not result.missing_context and recognised_empty and not result.errors:
+        result.problems.append(Finding(ERROR, "文件中的报表没有数据行", "请填写数据后再上传", display_name))
+    elif not result.loadable and not result.missing_context:
         result.problems.append(Finding(
             ERROR, "文件中没有可识别的报表", _missing_headers_hint(result), display_name))
     elif result.loadable and not any(s.rows_loaded for s in result.loadable) and not result.errors:
         result.problems.append(Finding(ERROR, "文件中的报表没有数据行", "请填写数据后再上传", display_name))
-    # The same bytes with another 队/月份 supplied are another import.
+    # The same bytes with another 队/月份 supplied, or read by another 对应表头, are another import.
+    outside = {s.name: [s.context_used, s.mapping_used] if s.mapping_used else s.context_used for s in result.sheets}
     result.content_key = hashlib.sha256(
-        (result.file_hash + json.dumps({s.name: s.context_used for s in result.sheets}, sort_keys=True,
-                                       ensure_ascii=False)).encode()).hexdigest()
+        (result.file_hash + json.dumps(outside, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
     _check_same_type_sheets(result)
     if result.errors:
         result.status = REJECTED
@@ -170,10 +201,21 @@ def parse_file(data: bytes, file_name: str, context: dict[str, str] | None = Non
 
 
 def _missing_headers_hint(result: FileResult) -> str:
-    hints = [p.message for s in result.sheets for p in s.problems if p.message.startswith("未识别为任何报表")]
-    if hints:
-        return "；".join(hints)
-    return "每张表需要标准模板的表头，例如人员名册需要：" + "、".join(c.label for c in SHEETS[0].required)
+    """What the file's one error suggests: the sheets that came closest (each named), the sheets that
+    are none of the types, then — once for the whole file — the types the system takes and where
+    the template is."""
+    unrecognised = [s for s in result.sheets if s.skipped == "未识别的工作表"]
+    closest = [p.message for s in unrecognised for p in s.problems if "最接近「" in p.message]
+    others = [s.name for s in unrecognised if not any("最接近「" in p.message for p in s.problems)]
+    parts = closest
+    if others:
+        names = "".join(f"「{name}」" for name in others[:10]) + (f"等 {len(others)} 张" if len(others) > 10 else "")
+        parts.append(f"工作表{names}{'都' if len(others) > 1 else ''}不是系统接收的报表")
+    if not unrecognised:
+        parts.append("文件中只有空白表、填表说明页或隐藏的工作表")
+    parts.append(f"系统接收 {len(SHEETS)} 种报表：" + "、".join(s.label for s in SHEETS))
+    parts.append("请按报表模板的表头填写：数据上传页「下载报表模板」，或运行 python -m lib.cli template")
+    return "。".join(parts) + "。"
 
 
 def _check_same_type_sheets(result: FileResult) -> None:
