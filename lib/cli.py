@@ -192,7 +192,7 @@ def cmd_metrics(args) -> int:
     from lib.labels import HEADLINES
     from lib.metrics.json_contract import all_metrics
     from lib.metrics.registry import Indicators
-    from lib.present.formatting import value_text
+    from lib.present.formatting import not_reported_text, value_text
 
     store = _store(args)
     f = _filter(args, store)
@@ -203,6 +203,9 @@ def cmd_metrics(args) -> int:
         print(json.dumps(all_metrics(indicators.get, f), ensure_ascii=False, indent=2, default=str))
         return 0
     for key, headline in indicators.get("overview", f).items():
+        if headline.not_reported:  # never sent is not zero
+            print(f"{HEADLINES[key]}：{not_reported_text(headline.not_reported)}")
+            continue
         print(f"{HEADLINES[key]}：{value_text(headline.current)}（上期 {value_text(headline.previous)}）")
     return 0
 

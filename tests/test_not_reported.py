@@ -345,3 +345,14 @@ def test_every_page_of_the_first_month_says_what_to_upload(first_month_app, page
     else:
         assert any("请在“数据上传”页上传" in s or s.startswith("请上传《") for s in said), said
     assert not any(m.value in ("0.0%", "0 次", "0 条") for m in at.metric), [(m.label, m.value) for m in at.metric]
+
+
+def test_the_cli_metrics_text_says_not_reported(first_month, capsys):
+    from lib.cli import main
+
+    path = first_month.path
+    first_month.close()
+    assert main(["metrics", "--db", str(path), "--from", "2024-06", "--to", "2024-06"]) == 0
+    out = capsys.readouterr().out
+    assert "包保职工覆盖率：未报送，请上传《包保对子》" in out
+    assert "0.0%" not in out.split("包保职工覆盖率")[1].splitlines()[0]
