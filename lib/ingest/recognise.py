@@ -143,35 +143,64 @@ def find_header(rows: list[list], sheet_name: str, filename: str) -> HeaderMatch
     return usable_match
 
 
-# Fields every kind of personnel list has: matching them says nothing about which kind a sheet is.
+# Fields every kind of personnel list has, and the personal details any list may carry (性别, 出生年月,
+# 岗位/职务, 入党时间, 任职日期): matching them says nothing about which kind a sheet is. (职工所在队 and
+# 职工所在班组 are not among them: no list but a 包保对子 says so.)
 GENERIC_FIELDS = frozenset({"unit", "team", "staff_id", "name", "member_id", "member_name", "member_unit",
-                            "worker_id", "worker_name", "worker_unit", "worker_team", "month", "quarter", "year"})
-# header → how many sheet types know it
-_HEADER_TYPES: dict[str, int] = {}
-for _index in HEADER_INDEX.values():
-    for _header in _index:
-        _HEADER_TYPES[_header] = _HEADER_TYPES.get(_header, 0) + 1
+                            "worker_id", "worker_name", "month", "quarter", "year",
+                            "gender", "birth_month", "post", "joined_on", "appointed_on"})
+# A header of two characters (编号, 类型, 类别, 状态, 内容, 方式, 职务, 分工 …) is a word any list may use.
+_MIN_DISTINCTIVE_CHARS = 3
+# Headers some type reads as a generic field: 职务 is a 人员名册's 岗位, so it never marks a 管理委员会.
+_GENERIC_HEADERS = frozenset(normalize_header(h) for s in SHEETS for c in s.columns if c.field in GENERIC_FIELDS
+                             for h in c.headers)
+
+
+def _is_distinctive(header: str, field_name: str) -> bool:
+    return (field_name not in GENERIC_FIELDS and len(header) >= _MIN_DISTINCTIVE_CHARS
+            and header not in _GENERIC_HEADERS)
 
 
 def distinctive_columns(match: HeaderMatch, cells: list) -> list[str]:
-    """The matched headers only this sheet type knows, other than the generic personnel fields."""
+    """The matched headers that say which kind of sheet this is: not a generic personnel field (姓名, 单位,
+    工号, 性别 …), not a bare two-character word, and not read as a generic field by any type."""
     found = []
     for c, f in match.columns.items():
         header = normalize_header(cells[c])
-        if f not in GENERIC_FIELDS and _HEADER_TYPES.get(header, 0) == 1:
+        if _is_distinctive(header, f):
             found.append(header)
     return found
 
 
 def suggestable(match: HeaderMatch, cells: list | None = None) -> bool:
     """Whether the closest type is worth naming: the sheet has that type's distinctive columns, not
-    merely 姓名 / 单位 / 工号 (a 党支部委员 list is no 管理委员会, a meeting record no 谈心记录)."""
+    merely 姓名 / 单位 / 工号 (a 党支部委员 list is no 管理委员会, a meeting record no 谈心记录, an
+    organisation list no 党员责任区).
+
+    Named when a distinctive column is one the type requires (申请入党时间, 结对日期, 政治面貌 …) and
+    beside it a second distinctive column or half the required columns (_half_found); otherwise (a
+    谈心记录 without its 谈心日期 column, a 党员示范岗 without 示范岗名称) only with two distinctive
+    columns and half the required ones: 设立时间 and 主要职责 do not make an organisation list a
+    党员责任区, nor does 申请时间 make a leave list a 发展党员."""
     if cells is None:
         cells = match.cells
-    distinctive = distinctive_columns(match, cells)
-    required = len(match.sheet.required)
-    found = required - len(match.missing)
-    return len(distinctive) >= 2 or (len(distinctive) == 1 and found * 2 >= required)
+    distinctive = set(distinctive_columns(match, cells))
+    if not distinctive:
+        return False
+    required_fields = {c.field for c in match.sheet.required}
+    has_required = any(f in required_fields for c, f in match.columns.items()
+                       if normalize_header(cells[c]) in distinctive)
+    enough = (len(distinctive) >= 2, _half_found(match))
+    return any(enough) if has_required else all(enough)
+
+
+def _half_found(match: HeaderMatch) -> bool:
+    """Half the required columns are there, or half of those the sheet itself must carry (队, 月份 …
+    may come from the title or the file name)."""
+    required = match.sheet.required
+    own = [c for c in required if not c.context]
+    return (len(required) - len(match.missing)) * 2 >= len(required) \
+        or bool(own) and (len(own) - len(match.missing_blocking)) * 2 >= len(own)
 
 
 # ---------------------------------------------------------------- rows that carry no data
