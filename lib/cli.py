@@ -22,7 +22,7 @@ from lib.config import DB_ENV, UPLOAD_DAYS_ENV, default_db_path, demo_db_path, u
 from lib.ingest.column_map import EVERY_SHEET, SAVED, target_field
 from lib.ingest.sheets import SHEETS
 from lib.ingest.template import write_template
-from lib.store.backup import backup, restore
+from lib.store.backup import backup, check_backup, restore
 from lib.store.database import Store
 from lib.store.importer import REJECTED, STATUS_LABELS, import_paths, is_database_busy
 from lib.store.logs import history, operations_history
@@ -127,7 +127,7 @@ def cmd_undo(args) -> int:
 
 def cmd_backup(args) -> int:
     try:
-        target = backup(_store(args), args.path, cli_user(args.user))
+        target = backup(_store(args), args.path, cli_user(args.user), force=args.force)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -139,6 +139,11 @@ def cmd_restore(args) -> int:
     source = Path(args.path)
     if not source.is_file():
         print(f"找不到备份文件：{source}", file=sys.stderr)
+        return 1
+    try:
+        check_backup(source)  # before the database is even opened: anything else changes nothing
+    except ValueError as exc:
+        print(f"无法从该文件恢复：{exc}", file=sys.stderr)
         return 1
     store = _store(args)
     try:
@@ -288,12 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_undo)
 
     p = with_db(sub.add_parser("backup", help="备份数据库"))
-    p.add_argument("path")
+    p.add_argument("path", help="备份文件，如 备份/看板-2024-06-30.duckdb（已有同名文件时不覆盖）")
+    p.add_argument("--force", action="store_true", help="替换已有的同名备份文件")
     p.add_argument("--user", default=getpass.getuser(), help="操作人")
     p.set_defaults(func=cmd_backup)
 
     p = with_db(sub.add_parser("restore", help="从备份恢复数据库"))
-    p.add_argument("path")
+    p.add_argument("path", help="备份文件（先检查它是本看板、本版本的备份，否则什么也不改）")
     p.add_argument("--user", default=getpass.getuser(), help="操作人")
     p.set_defaults(func=cmd_restore)
 

@@ -47,6 +47,7 @@ from lib.store.importer import (
 from lib.store.units import known_units
 from lib.store.upload import file_hash as hash_of
 from lib.store.upload import rejected_file
+from ui.backup import backup_download
 from ui.column_mapping import mapping_inputs
 from ui.logs import BUSY_MESSAGE
 from ui.signin import first_admin_form
@@ -479,5 +480,6 @@ def _after_undo(import_id: int, was_demo: bool) -> None:
 
 st.divider()
 ui.import_log(real, user, lambda import_id: _after_undo(import_id, showing_demo))
+backup_download(real, user)  # 管理员 only
 st.divider()
 ui.export_log(user)

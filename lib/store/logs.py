@@ -54,8 +54,8 @@ def export_history(store, user: User) -> pd.DataFrame:
     return frame[list(EXPORT_LOG_COLUMNS)].rename(columns=EXPORT_LOG_COLUMNS)
 
 
-OPERATION_LABELS = {"backup": "备份", "restore": "恢复备份", "undo": "撤销导入", "purge_uploads": "清理原始上传文件",
-                    "expected_start": "设置应报送起始月份"}
+OPERATION_LABELS = {"backup": "备份", "backup_download": "下载备份", "restore": "恢复备份", "undo": "撤销导入",
+                    "purge_uploads": "清理原始上传文件", "expected_start": "设置应报送起始月份"}
 OPERATION_COLUMNS = {"id": "编号", "done_at": "时间", "user_name": "操作人", "action_label": "操作", "detail": "说明"}
 
 
