@@ -9,7 +9,9 @@ An import can be undone (lib/store/undo.py).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -18,7 +20,8 @@ from lib import __version__
 from lib.access.auth import UPLOAD, User, require
 from lib.ingest.sheets import SHEETS_BY_KEY, SheetType
 from lib.store.checks import check_against_store, drop_stages
-from lib.store.column_maps import header_maps, save_used_maps
+from lib.ingest.column_map import HeaderMaps
+from lib.store.column_maps import header_maps, save_used_maps, saved_maps
 from lib.store.database import Store, data_columns
 from lib.store.replace_scope import in_scope, scope_keys
 from lib.store.upload import (
@@ -35,7 +38,7 @@ from lib.store.upload import (
 from lib.store.uploads import archive
 
 __all__ = ["IMPORTED", "READY", "REJECTED", "STATUS_LABELS", "UNCHANGED", "FileResult", "Replacement",
-           "import_file", "import_paths", "import_preview", "is_database_busy", "parse_file", "preview",
+           "import_file", "import_many", "import_paths", "import_preview", "is_database_busy", "parse_file", "preview",
            "preview_parsed"]
 
 
@@ -86,18 +89,72 @@ def import_preview(store: Store, previewed: FileResult, data: bytes, user: User)
     if result.status == REJECTED:
         return result
     with store.transaction() as cur:
-        staged = check_against_store(cur, result, user)
-        if result.status != READY:
-            return result  # nothing was written: the transaction only read
-        import_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
-        for key, stage in staged.items():
-            _replace_scope(cur, SHEETS_BY_KEY[key], stage, import_id)
-        _log_import(cur, result, import_id, user)
-        save_used_maps(cur, result, import_id, user)
-        drop_stages(cur, staged)
-        archive(store, data, result.file_hash, result.file_format)  # before the commit: every import is archived
-    result.status, result.import_id = IMPORTED, import_id
+        _check_and_write(cur, store, result, data, user)
+    if result.import_id is not None:
+        result.status = IMPORTED
     return result
+
+
+def _check_and_write(cur, store: Store, result: FileResult, data: bytes, user: User) -> int:
+    """Inside the caller's transaction: the checks against the store, then, only if they all pass,
+    the file's writes (rows, its one log row, mappings used) and its archived copy. Sets
+    result.import_id when written; returns how many 对应表头 were saved."""
+    staged = check_against_store(cur, result, user)
+    if result.status != READY:
+        return 0  # nothing was written: only read
+    import_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
+    for key, stage in staged.items():
+        _replace_scope(cur, SHEETS_BY_KEY[key], stage, import_id)
+    _log_import(cur, result, import_id, user)
+    saved = save_used_maps(cur, result, import_id, user)
+    drop_stages(cur, staged)
+    archive(store, data, result.file_hash, result.file_format)  # before the commit: every import is archived
+    result.import_id = import_id
+    return saved
+
+
+def import_many(store: Store, files: Iterable[tuple[str, bytes]], user: User,
+                mapping: dict[str, dict[str, str]] | None = None, batch: int = 64) -> Iterator[FileResult]:
+    """Import many files, in order, `batch` files a transaction: as if each went through `import_file`.
+
+    `files`: (file name, bytes) pairs, read lazily (a generator may still be writing them). Each
+    file is parsed, then checked against the store as it stands after the files before it, and
+    written only if every check passes: one imports row, one import_id and one archived copy per
+    file, the same rows as file by file. The saved 对应表头 are read once a transaction, and again
+    after an import saved one. A failure while writing (not a rejection: those write nothing)
+    rolls that transaction back and imports its files one by one instead, each all or nothing.
+
+    Yields each file's result once its transaction is committed. Raises PermissionDenied at once
+    for a user who may not import.
+    """
+    require(user, UPLOAD)  # before reading any file
+    return _import_batches(store, iter(files), user, mapping, max(1, batch))
+
+
+def _import_batches(store: Store, files: Iterator[tuple[str, bytes]], user: User,
+                    mapping: dict[str, dict[str, str]] | None, batch: int) -> Iterator[FileResult]:
+    unit = user.unit if user is not None else None
+    while True:
+        done: list[tuple[str, bytes]] = []
+        results: list[FileResult] = []
+        with store.write_lock:
+            try:
+                with store.transaction() as cur:
+                    maps = HeaderMaps(given=dict(mapping or {}), saved=saved_maps(store, unit, cur))
+                    for name, data in itertools.islice(files, batch):
+                        done.append((name, data))
+                        result = parse_file(data, name, maps=maps).for_store_check()
+                        if result.status != REJECTED and _check_and_write(cur, store, result, data, user):
+                            maps = HeaderMaps(given=dict(mapping or {}), saved=saved_maps(store, unit, cur))
+                        if result.import_id is not None:
+                            result.status = IMPORTED
+                        results.append(result)
+            except (duckdb.Error, OSError):
+                # Rolled back: nothing of this batch is in the store. File by file, each all or nothing.
+                results = [import_file(store, data, name, user, mapping=mapping) for name, data in done]
+        if not done:
+            return
+        yield from results
 
 
 def import_paths(store: Store, paths: list[Path | str], user: User,
