@@ -25,6 +25,7 @@ from lib.metrics.scope import roster_month
 from lib.metrics.scores import mean_score, score_means, score_trend
 from lib.metrics.submissions import submission_status
 from lib.metrics.team_building import committee, honours, slogans
+from lib.metrics.todo import todo
 from lib.metrics.zones import zones
 from lib.store.database import Store
 
@@ -52,6 +53,7 @@ INDICATORS: dict[str, Callable[[Source, Filter], Any]] = {
     "submission_status": submission_status,
     "headlines": headlines,                  # 总览's figures for one filter
     "overview": overview,                    # … beside the previous period's
+    "todo": todo,                            # 待办督办: every overdue or missing item, from the indicators above
 }
 
 MAX_RESULTS = 1024  # per store and data version: every page of a few hundred filters
