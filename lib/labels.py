@@ -41,7 +41,16 @@ COLUMN_LABELS = {
     "probation_on": "接收预备党员时间", "due_on": "应转正日期", "days_overdue": "逾期天数",
     "activist_on": "确定积极分子时间", "candidate_on": "确定发展对象时间", "days": "间隔天数",
     "sheet": "报表", "period": "期间", "loaded": "已报送", "rows": "行数", "imported_at": "导入时间",
+    "kind": "事项", "who": "相关人员姓名", "since": "起算日期", "action": "督办事项",
 }
 
 # Values of blank_team_trend.changes["change"].
 CHANGE_LABELS = {"newly_covered": "新消除空白", "newly_blank": "新出现空白"}
+
+# Kinds of 待办督办 items (lib.metrics.todo), most urgent first.
+TODO_KIND_LABELS = {
+    "overdue_problem": "问题超期未办结", "overdue_talk": "对子逾期未谈心", "due_full_membership": "预备党员到期待转正",
+    "blank_team_without_liaison": "空白班组无挂靠联系人", "missing_report": "报表缺报",
+    "failed_six_good": "示范岗六好未达标", "team_without_committee": "班组无管理委员会",
+    "missing_slogan_category": "理念口号缺类别",
+}
