@@ -38,10 +38,11 @@ PAGES = {
 # back to running a pages/ script on its own) and sign_in() stops the run at the sign-in form.
 page = st.navigation(PAGES, position="sidebar" if ui.is_signed_in() else "hidden")
 ui.sign_in()
-store, is_demo = ui.get_store()
-if is_demo:
-    st.sidebar.warning("演示数据：人员和班组均为虚构。导入真实报表后自动切换。", icon=":material/science:")
-st.session_state["filter"] = ui.sidebar_filters()
+with ui.stop_on_store_fault():
+    store, is_demo = ui.get_store()
+    if is_demo:
+        st.sidebar.warning("演示数据：人员和班组均为虚构。导入真实报表后自动切换。", icon=":material/science:")
+    st.session_state["filter"] = ui.sidebar_filters()
 ui.meeting_controls()
 ui.report_controls()
 ui.run_page(page)
