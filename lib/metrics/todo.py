@@ -66,6 +66,7 @@ def todo(source: Source, f: Filter) -> Todo:
         if isinstance(since, (dt.datetime, pd.Timestamp)):  # date + to_days() comes back as a timestamp
             since = pd.Timestamp(since).date()
         days = None if since is None else (as_of - since).days
+        who = None if who is None or pd.isna(who) or not str(who).strip() else who   # 责任人 may be left blank
         rows.append((kind, unit, team or "", who, since, days, action))
 
     talks = source.get("talk_activity", f)
@@ -130,6 +131,8 @@ def todo(source: Source, f: Filter) -> Todo:
 
     items = pd.DataFrame(rows, columns=list(COLUMNS))
     items["days"] = items["days"].astype("Int64")
+    for col in ("who", "since"):  # missing is None (JSON null), not NaN
+        items[col] = pd.Series([None if v is None or pd.isna(v) else v for v in items[col]], dtype=object)
     rank = items["kind"].map({k: i for i, k in enumerate(KINDS)})
     order = sorted(range(len(items)), key=lambda i: (
         rank.iloc[i], -(items["days"].iloc[i] if pd.notna(items["days"].iloc[i]) else -1),

@@ -32,6 +32,8 @@ from lib.present.highlights import Highlight, highlights
 from lib.present.literal import xml_safe
 from lib.present.page_views import VIEWS
 from lib.present.people import people_masker
+from lib.present.todo_view import TITLE as TODO_TITLE
+from lib.present.todo_view import slide_rows, units_of
 from lib.present.view_parts import Chart, Kpi, PageView, scope_text
 from lib.store.logs import log_export
 
@@ -233,6 +235,31 @@ class _Builder:
                 row_top = BODY_TOP + int(i * space)
                 self.place_charts(slide, row, row_top, row_top + int(space) - Inches(0.1))
 
+    def todo_slide(self, unit: str, items, limit: int = 12) -> None:
+        """One 队's 待办督办, most urgent first: a table of what fits, the rest counted under it."""
+        slide = self.slide()
+        _page_frame(slide, f"{TODO_TITLE} · {unit}",
+                    f"{scope_text(self.f)} · 截至{date_text(self.f.as_of)} · 共 {len(items)} 项")
+        rows, more = slide_rows(items, limit)
+        header = ["事项", "队", "班组", "相关人员", "起算日期", "已过天数", "督办事项"]
+        widths = (1.7, 0.9, 1.1, 0.9, 1.1, 0.8)
+        table = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, BODY_TOP, CONTENT_W,
+                                       Inches(0.3) * (len(rows) + 1)).table
+        for i, width in enumerate(widths):
+            table.columns[i].width = Inches(width)
+        table.columns[len(widths)].width = CONTENT_W - sum(Inches(w) for w in widths)
+        for r, values in enumerate([header, *rows]):
+            for c, value in enumerate(values):
+                cell = table.cell(r, c)
+                cell.text = xml_safe(value)
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = RED if r == 0 else (LIGHT if r % 2 else RGBColor(0xFF, 0xFF, 0xFF))
+                for run in cell.text_frame.paragraphs[0].runs:
+                    _font(run, 10, bold=r == 0, color=RGBColor(0xFF, 0xFF, 0xFF) if r == 0 else DARK)
+        if more:
+            _text(slide, MARGIN, FOOTNOTE_TOP - Inches(0.4), CONTENT_W, Inches(0.35),
+                  [(f"另有 {more} 项未列出，见该队督办单。", 11, False, GREY)])
+
     def title_slide(self, data_month, masked: bool) -> None:
         slide = self.slide()
         band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Inches(2.3), SLIDE_W, Inches(2.2))
@@ -276,7 +303,8 @@ class _Builder:
         return out.getvalue()
 
 
-def deck_content(indicators: Indicators, f: Filter, full_names: bool) -> tuple[list[PageView], list[Highlight]]:
+def deck_content(indicators: Indicators, f: Filter, full_names: bool,
+                 todo: list | None = None) -> tuple[list[PageView], list[Highlight]]:
     """What the deck shows: every page's view (names and 工号 masked unless full_names) and 本月要点,
     from one set of indicators, so each (indicator, filter) is computed once for the whole deck.
     Masked means also the roster's names and 工号 inside free text (lib.present.people)."""
@@ -286,6 +314,8 @@ def deck_content(indicators: Indicators, f: Filter, full_names: bool) -> tuple[l
         result = indicators.get(name, flt)
         return result if full_names else mask_result(result, text=text)
 
+    if todo is not None:  # 待办督办 items, masked like the pages
+        todo.append(get("todo", f).items)
     # 本月要点 cite 队 and 班组, never a person: they read the indicators unmasked, as on 总览.
     return [make(get, f) for make in VIEWS.values()], highlights(indicators.get, f)
 
@@ -293,7 +323,8 @@ def deck_content(indicators: Indicators, f: Filter, full_names: bool) -> tuple[l
 def build_deck(indicators: Indicators, f: Filter, full_names: bool = False,
                progress: Progress | None = None) -> DeckResult:
     """The deck for filter `f` (names and 工号 masked unless full_names). Needs a browser (lib.present.render)."""
-    views, points = deck_content(indicators, f, full_names)
+    todo: list = []
+    views, points = deck_content(indicators, f, full_names, todo)
     total = sum(len(s.charts) for v in views if not v.empty for s in v.sections if not s.empty)
     builder = _Builder(f, total, progress)
     data_month = views[0].scope_month
@@ -303,6 +334,8 @@ def build_deck(indicators: Indicators, f: Filter, full_names: bool = False,
     builder.step("已生成本月要点")
     for view in views:
         builder.page(view)
+    for unit in units_of(todo[0]):  # one 待办 slide per 队
+        builder.todo_slide(unit, todo[0][todo[0]["unit"] == unit])
     return DeckResult(builder.data(), len(builder.prs.slides), builder.charts, full_names)
 
 
