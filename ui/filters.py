@@ -1,4 +1,11 @@
-"""The filters in the sidebar — 队, 班组, month range — mirrored in the URL so a link reopens the view."""
+"""The filters in the sidebar — 队, 班组, month range — mirrored in the URL so a link reopens the view.
+
+Whatever the session or the URL holds is settled before the widgets are drawn: a widget value can
+arrive stale (a browser still showing the options of the previous run sends a month no longer
+offered, which Streamlit hands back as the option's text), of the wrong type, or out of order
+(起始月份 after 结束月份). Such a value is read as the month it names, or replaced by the default;
+it never reaches a comparison with a date.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,12 +18,52 @@ from lib.present.formatting import month_text
 from lib.present.view_parts import team_label
 from ui.data import get_store, units_and_teams
 
+MONTH_FORMATS = ("%Y-%m", "%Y年%m月", "%Y-%m-%d")
+SPAN_YEARS = 20  # months further than this from the loaded ones are not offered (a URL of 9999-12)
 
-def _parse_month(text: str | None) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date() if text else None
-    except ValueError:
-        return None
+
+def _as_month(value) -> dt.date | None:
+    """The month a value names: a date, or text as the URL (2024-06) or the widget (2024年6月) writes it."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    if isinstance(value, str):
+        for fmt in MONTH_FORMATS:
+            try:
+                return dt.datetime.strptime(value.strip(), fmt).date().replace(day=1)
+            except ValueError:
+                continue
+    return None
+
+
+def _texts(value, allowed: list[str]) -> list[str]:
+    """The allowed texts among a value that should be a list of them (anything else: none)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        return []
+    return list(dict.fromkeys(v for v in value if isinstance(v, str) and v in allowed))
+
+
+def _within(month: dt.date | None, months: list[dt.date]) -> dt.date | None:
+    if month is None or not months:
+        return month
+    low, high = add_months(months[0], -12 * SPAN_YEARS), add_months(months[-1], 12 * SPAN_YEARS)
+    return month if low <= month <= high else None
+
+
+def _settle_months(months: list[dt.date]) -> list[dt.date]:
+    """A valid start ≤ end in the session (the default for what cannot be read); the months offered."""
+    state = st.session_state
+    start = _within(_as_month(state.get("filter_start")), months)
+    end = _within(_as_month(state.get("filter_end")), months)
+    if start is None or end is None:
+        default = default_filter(get_store()[0])
+        start, end = start or default.start, end or default.end
+    start, end = min(start, end), max(start, end)  # both months chosen stay the ends of the range
+    state.filter_start, state.filter_end = start, end
+    return _month_options(months, (start, end))
 
 
 def sidebar_filters() -> Filter:
@@ -24,34 +71,40 @@ def sidebar_filters() -> Filter:
     units, teams, months = units_and_teams()
     params = st.query_params
     if "filter_units" not in st.session_state:  # first run of this session: take the URL's view
-        st.session_state.filter_units = [u for u in params.get_all("unit") if u in units]
-        wanted = set(params.get_all("team"))
-        st.session_state.filter_teams = [team_label(t) for t in teams if team_label(t) in wanted]
-        default = default_filter(get_store()[0])
-        start = _parse_month(params.get("from")) or default.start
-        end = _parse_month(params.get("to")) or default.end
-        st.session_state.filter_start, st.session_state.filter_end = min(start, end), max(start, end)
-    options = _month_options(months, (st.session_state.filter_start, st.session_state.filter_end))
+        st.session_state.filter_units = _texts(params.get_all("unit"), units)
+        st.session_state.filter_teams = _texts(params.get_all("team"), [team_label(t) for t in teams])
+        st.session_state.filter_start = _as_month(params.get("from"))
+        st.session_state.filter_end = _as_month(params.get("to"))
+    st.session_state.filter_units = _texts(st.session_state.filter_units, units)
+    options = _settle_months(months)
     with st.sidebar:
         st.markdown("#### 筛选")
         chosen_units = st.multiselect("队", units, key="filter_units", placeholder="全部队")
+        chosen_units = _texts(chosen_units, units)
         team_options = [team_label(t) for t in teams if not chosen_units or t[0] in chosen_units]
-        st.session_state.filter_teams = [t for t in st.session_state.filter_teams if t in team_options]
+        st.session_state.filter_teams = _texts(st.session_state.get("filter_teams"), team_options)
         chosen_teams = st.multiselect("班组", team_options, key="filter_teams", placeholder="全部班组")
         left, right = st.columns(2)
-        start = left.selectbox("起始月份", options, key="filter_start", format_func=month_text)
+        start = left.selectbox("起始月份", options, key="filter_start", format_func=_month_label)
+        start = _as_month(start) or st.session_state.filter_start
         end = right.selectbox("结束月份", [m for m in options if m >= start], key="filter_end",
-                              format_func=month_text)
+                              format_func=_month_label)
+        end = max(start, _as_month(end) or start)
     by_label = {team_label(t): t for t in teams}
-    end = max(start, end)
-    f = Filter(tuple(chosen_units), tuple(by_label[t] for t in chosen_teams), start, end)
+    f = Filter(tuple(chosen_units), tuple(by_label[t] for t in _texts(chosen_teams, team_options)), start, end)
     _write_url(f)
     return f
 
 
+def _month_label(value) -> str:
+    """2024年6月; a stale value Streamlit checks against the options is shown as the month it names."""
+    month = _as_month(value)
+    return month_text(month) if month else str(value)
+
+
 def _month_options(months: list[dt.date], chosen: tuple[dt.date, dt.date]) -> list[dt.date]:
     """Every month from the first loaded to the last (gaps included), plus what the URL asked for."""
-    ends = [m for m in (*months, *chosen) if m]
+    ends = [m for m in (*months, *chosen) if isinstance(m, dt.date)] or [dt.date.today().replace(day=1)]
     first, last = min(ends), max(ends)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     return [add_months(first, i) for i in range(count)]
