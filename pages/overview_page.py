@@ -8,11 +8,12 @@ import streamlit as st
 import ui
 from lib.present.literal import markdown_literal
 from lib.present.page_views import overview_view
+from ui.data import shared_view
 
 MEETING_CHART_HEIGHT = 330  # px: four charts in one row under the cards still fit 1080 px
 
 selection = ui.current_filter()
-view = overview_view(ui.metric, selection)
+view = shared_view(overview_view, selection)  # one build for every session with this filter and data
 ui.show_view(view, selection)
 kpi_sections = [view.section(name) for name in ("three_efforts", "three_actions", "three_systems")]
 chart_section = view.section("charts")
@@ -39,8 +40,7 @@ if meeting:
                 ui.kpi_row(list(section.kpis[i:i + 2]))
     for col, item in zip(st.columns(len(chart_section.charts)), chart_section.charts):
         with col:
-            item.figure.update_layout(height=MEETING_CHART_HEIGHT)
-            ui.show_chart(item)
+            ui.show_chart(item, height=MEETING_CHART_HEIGHT)  # on a copy: the view is shared
 else:
     for section in view.sections:
         ui.show_section(section)
