@@ -36,9 +36,12 @@ PAGES = {
 # process (and on every AppTest rerun) when the URL names that page.
 # Nobody signed in: the navigation stays hidden (but still owns the URL, so Streamlit never falls
 # back to running a pages/ script on its own) and sign_in() stops the run at the sign-in form.
-page = st.navigation(PAGES, position="sidebar" if ui.is_signed_in() else "hidden")
-ui.sign_in()
+# A store that cannot be used (damaged, read-only, disk full, busy) stops the run with its Chinese
+# message from the first read on (in 演示模式 even knowing who is signed in reads it); the next run
+# tries again, so the app recovers by itself.
 with ui.stop_on_store_fault():
+    page = st.navigation(PAGES, position="sidebar" if ui.is_signed_in() else "hidden")
+    ui.sign_in()
     store, is_demo = ui.get_store()
     if is_demo:
         st.sidebar.warning("演示数据：人员和班组均为虚构。导入真实报表后自动切换。", icon=":material/science:")

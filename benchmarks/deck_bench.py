@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"building the demo database at {args.demo} …")
         build_demo_database(args.demo)
-    store = Store(args.demo, read_only=True)
+    store = Store(args.demo)
     f = default_filter(store)
     print(f"load average at start: {_load()}")
 

@@ -101,19 +101,18 @@ def group_db(folder: Path) -> Path:
 
 
 def row_counts(store: Store) -> dict[str, int]:
-    cur = store.cursor()
-    counts = {s.key: cur.execute(f"SELECT count(*) FROM {s.key}").fetchone()[0] for s in SHEETS}
-    counts["imports"] = cur.execute("SELECT count(*) FROM imports").fetchone()[0]
+    counts = {s.key: store.fetchone(f"SELECT count(*) FROM {s.key}")[0] for s in SHEETS}
+    counts["imports"] = store.fetchone("SELECT count(*) FROM imports")[0]
     return counts
 
 
 def shape(store: Store) -> str:
     month = Indicators(store).get("roster_month", default_filter(store))
-    people, teams, units, members = store.cursor().execute(
+    people, teams, units, members = store.fetchone(
         "SELECT count(*), count(DISTINCT unit || '/' || team), count(DISTINCT unit), "
         "count(*) FILTER (WHERE political IN ('中共党员', '中共预备党员')) FROM roster WHERE month = ?",
-        [month]).fetchone()
-    first, last = store.cursor().execute("SELECT min(month), max(month) FROM roster").fetchone()
+        [month])
+    first, last = store.fetchone("SELECT min(month), max(month) FROM roster")
     return (f"{units} units, {teams:,} teams, {people:,} people ({members / people:.0%} members) in "
             f"{month:%Y-%m}; rosters {first:%Y-%m} … {last:%Y-%m}")
 
@@ -304,7 +303,7 @@ def main() -> None:
     try:
         paths = {"demo": demo_db(folder), "group": group_db(folder)}
         stores = {k: Store(p) for k, p in paths.items()}
-        threads = stores["group"].cursor().execute("SELECT current_setting('threads')").fetchone()[0]
+        threads = stores["group"].fetchone("SELECT current_setting('threads')")[0]
         print(f"duckdb threads: {threads}; {load_note()}")
 
         # ---- data sizes
@@ -348,9 +347,9 @@ def main() -> None:
             print_queries(g, f, slow, args.reps)
 
         # ---- narrower filters at group scale
-        unit, team = g.cursor().execute(
+        unit, team = g.fetchone(
             "SELECT unit, team FROM roster WHERE month = (SELECT max(month) FROM roster) "
-            "GROUP BY ALL ORDER BY count(*) DESC, unit, team LIMIT 1").fetchone()
+            "GROUP BY ALL ORDER BY count(*) DESC, unit, team LIMIT 1")
         print(f"\n== full set at group scale with a narrower filter; warm: median of {args.reps} ==")
         for label, narrow in (("one unit", default_filter(g, units=(unit,))),
                               ("one team", default_filter(g, units=(unit,), teams=((unit, team),)))):

@@ -119,10 +119,10 @@ def build_group_database(db_path: Path | str, progress=print) -> dict[str, int]:
             _write_quarterly(cur, g, imports)
             _write_imports(cur, imports)
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('bench_generator', ?)", [GENERATOR_VERSION])
-        cur = store.cursor()
-        cur.execute("CHECKPOINT")
-        counts = {s.key: cur.execute(f"SELECT count(*) FROM {s.key}").fetchone()[0] for s in SHEETS}
-        counts["imports"] = cur.execute("SELECT count(*) FROM imports").fetchone()[0]
+        with store.reading() as cur:
+            cur.execute("CHECKPOINT")
+            counts = {s.key: cur.execute(f"SELECT count(*) FROM {s.key}").fetchone()[0] for s in SHEETS}
+            counts["imports"] = cur.execute("SELECT count(*) FROM imports").fetchone()[0]
     finally:
         store.close()
     progress(f"  wrote the group database in {time.perf_counter() - t0:.1f}s")

@@ -18,22 +18,42 @@ from pathlib import Path
 import duckdb
 
 from lib.access.auth import PermissionDenied, cli_user
-from lib.config import DB_ENV, UPLOAD_DAYS_ENV, default_db_path, demo_db_path, upload_retention_days
+from lib.config import DB_ENV, UPLOAD_DAYS_ENV, WAIT_ENV, default_db_path, demo_db_path, store_wait, upload_retention_days
 from lib.ingest.column_map import EVERY_SHEET, SAVED, target_field
 from lib.ingest.sheets import SHEETS
 from lib.ingest.template import write_template
 from lib.store.backup import backup, check_backup, restore
 from lib.store.database import Store
-from lib.store.importer import REJECTED, STATUS_LABELS, import_paths, is_database_busy
+from lib.store.faults import StoreFault, fault_text
+from lib.store.importer import REJECTED, STATUS_LABELS, import_paths
 from lib.store.logs import history, operations_history
 from lib.store.undo import UndoRefused, undo
 from lib.store.uploads import purge_uploads
 
-BUSY_MESSAGE = "数据库正被其他程序（如正在运行的看板）占用。请在看板的“数据上传”页操作，或关闭看板后再试。"
+EMPTY_MESSAGE = ("正式数据库 {path} 中还没有导入任何报表，没有可统计的数据。请先导入报表（python -m lib.cli import 文件…，"
+                 "或在看板的“数据上传”页上传）；要看演示数据，请加 --demo（或 --db {demo}）。")
+
+
+def _db_path(args) -> Path:
+    if getattr(args, "demo", False):
+        return demo_db_path()
+    return Path(args.db) if args.db else default_db_path()
 
 
 def _store(args) -> Store:
-    return Store(Path(args.db) if args.db else default_db_path())
+    """The database named by --db/--demo, waited for at most --wait seconds while another process
+    (the running app, another command) uses it."""
+    return Store(_db_path(args), wait=args.wait)
+
+
+def _store_with_data(args) -> Store | None:
+    """For the commands that report figures: None (after saying so in Chinese) when nothing was
+    ever imported, rather than a report full of zeros."""
+    store = _store(args)
+    if store.has_data():
+        return store
+    print(EMPTY_MESSAGE.format(path=store.path, demo=demo_db_path()), file=sys.stderr)
+    return None
 
 
 def _mapping(pairs: list[str]) -> dict[str, dict[str, str]] | None:
@@ -151,7 +171,7 @@ def cmd_restore(args) -> int:
     except (ValueError, duckdb.Error) as exc:
         print(f"无法从该文件恢复：{exc}", file=sys.stderr)
         return 1
-    detail = store.cursor().execute("SELECT detail FROM operations WHERE id = ?", [op_id]).fetchone()[0]
+    detail = store.fetchone("SELECT detail FROM operations WHERE id = ?", [op_id])[0]
     print(f"{detail}。导入、导出和操作记录均已保留，本次恢复已记入操作记录")
     return 0
 
@@ -170,6 +190,16 @@ def cmd_purge_uploads(args) -> int:
         print(f"已删除 {path}")
     print(f"共删除保存超过 {days} 天的原始上传文件 {len(removed)} 个（已记入操作记录）")
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"等待秒数应为 0 或正数：{text}")
+    return value
 
 
 def _month(text: str) -> dt.date:
@@ -199,7 +229,9 @@ def cmd_metrics(args) -> int:
     from lib.metrics.registry import Indicators
     from lib.present.formatting import not_reported_text, value_text
 
-    store = _store(args)
+    store = _store_with_data(args)
+    if store is None:
+        return 1
     f = _filter(args, store)
     if f is None:
         return 2
@@ -222,7 +254,9 @@ def cmd_report(args) -> int:
     if render.problem():
         print(render.problem(), file=sys.stderr)
         return 1
-    store = _store(args)
+    store = _store_with_data(args)
+    if store is None:
+        return 1
     f = _filter(args, store)
     if f is None:
         return 2
@@ -245,8 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="班组党建看板 命令行工具")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def with_db(p):
+    def with_db(p, demo: bool = False):
         p.add_argument("--db", help=f"数据库文件（默认 {default_db_path()}，可用环境变量 {DB_ENV} 修改）")
+        if demo:
+            p.add_argument("--demo", action="store_true", help=f"使用演示数据库（{demo_db_path()}）")
+        p.add_argument("--wait", type=_seconds, default=store_wait(), metavar="秒",
+                       help=f"数据库正被看板或其他命令使用时最多等待的秒数（默认 {store_wait():g}，"
+                            f"环境变量 {WAIT_ENV}）；等不到则什么也不改，退出码 1")
         return p
 
     p = with_db(sub.add_parser("import", help="导入报表文件"))
@@ -273,11 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--to", dest="end", type=_month, help="结束月份 YYYY-MM")
         return p
 
-    p = with_filter(with_db(sub.add_parser("metrics", help="计算全部指标")))
+    p = with_filter(with_db(sub.add_parser("metrics", help="计算全部指标"), demo=True))
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_metrics)
 
-    p = with_filter(with_db(sub.add_parser("report", help="生成汇报材料（PPTX）")))
+    p = with_filter(with_db(sub.add_parser("report", help="生成汇报材料（PPTX）"), demo=True))
     p.add_argument("--out", required=True, help="输出文件，如 汇报.pptx")
     p.add_argument("--full-names", action="store_true", help="显示完整姓名和工号（默认打码）")
     p.add_argument("--user", default=getpass.getuser(), help="导出人（记入导出日志）")
@@ -317,11 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     except PermissionDenied as denied:  # cli_user is 管理员, so only if that ever changes
         print(denied.message, file=sys.stderr)
         return 1
-    except duckdb.IOException as exc:
-        if is_database_busy(exc):
-            print(BUSY_MESSAGE, file=sys.stderr)
-            return 1
-        raise
+    except (StoreFault, duckdb.IOException) as exc:  # busy beyond --wait, damaged, read-only, disk full
+        text = fault_text(exc)
+        if text is None:
+            raise
+        print(text, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

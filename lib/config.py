@@ -15,6 +15,19 @@ def default_db_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DATA_DIR / "dangjian.duckdb")
 
 
+# How long a process waits for the database while another holds it (an import, a backup, another
+# app process): the CLI's --wait overrides it; after that the work is refused in Chinese, nothing changed.
+WAIT_ENV = "DANGJIAN_WAIT"
+DEFAULT_WAIT_SECONDS = 60.0
+
+
+def store_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get(WAIT_ENV, "").strip() or DEFAULT_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
+
+
 # Raw uploads (the original files, kept beside the database) are removed this many days after the
 # last import that used them; the app cleans up by itself, `python -m lib.cli purge-uploads` on demand.
 UPLOAD_DAYS_ENV = "DANGJIAN_UPLOAD_DAYS"

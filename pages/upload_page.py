@@ -33,6 +33,7 @@ from lib.metrics.query import add_months
 from lib.present.formatting import month_text, quarter_text, year_text
 from lib.present.literal import markdown_literal
 from lib.store.column_maps import header_maps
+from lib.store.faults import fault_text
 from lib.store.importer import (
     IMPORTED,
     READY,
@@ -40,16 +41,14 @@ from lib.store.importer import (
     UNCHANGED,
     FileResult,
     import_preview,
-    is_database_busy,
     parse_file,
     preview_parsed,
 )
 from lib.store.units import known_units
 from lib.store.upload import file_hash as hash_of
-from lib.store.upload import rejected_file
+from lib.store.upload import rejected_file, release_memory
 from ui.backup import backup_download
 from ui.column_mapping import mapping_inputs
-from ui.logs import BUSY_MESSAGE
 from ui.signin import first_admin_form
 
 log = logging.getLogger("dangjian")
@@ -66,6 +65,7 @@ state.setdefault("upload_round", 0)       # bumped to empty the file uploader
 state.setdefault("upload_flash", None)    # (kind, message) shown once after a rerun
 state.setdefault("upload_units", {})      # file hash → the 队 offered for it (fixed, so its input stays put)
 state.setdefault("upload_hashes", {})     # the uploader's file id → the hash of its bytes (hashed once)
+state.setdefault("upload_trim", False)    # give freed memory back at the start of the next run
 
 real = ui.real_store()
 _, showing_demo = ui.get_store()
@@ -111,6 +111,10 @@ def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], ve
     if kept is not None and (kept.version, kept.user) == (version, user):
         return kept.shown
     parsed = kept.parsed if kept is not None else None
+    if parsed is not None and parsed.rows_released:
+        if any(k[0] == file_hash for k in state.upload_done):
+            return kept.shown  # imported: its outcome is shown; this preview only leads to it
+        parsed = None  # the import was undone: read the file again
     try:
         if parsed is None:
             parsed = parse_file(data, name, context or None, known_hash=file_hash,
@@ -118,7 +122,7 @@ def _preview(data: bytes, name: str, file_hash: str, context: dict[str, str], ve
         shown = preview_parsed(real, parsed, user)
     except Exception as exc:  # noqa: BLE001 — the page must never fail on a file
         log.exception("preview of %s failed", name)
-        shown = rejected_file(name, BUSY_MESSAGE if is_database_busy(exc) else "检查这个文件时出现意外问题，已记录",
+        shown = rejected_file(name, fault_text(exc) or "检查这个文件时出现意外问题，已记录",
                               "请稍后重试；如仍出现，请联系管理员")
     state.upload_previews[key] = KeptPreview(parsed, shown, version, user)
     return shown
@@ -137,14 +141,30 @@ def _hash_once(file, data: bytes) -> str:
 
 def _keep_only(used: set, file_hashes: set, file_ids: set) -> None:
     """Bound what the session holds: a kept preview carries the file's parsed rows (a 20 MB workbook
-    parses to some 100 MB), so only the previews this run showed stay: at most two per file in the
+    parses to some 150 MiB), so only the previews this run showed stay: at most two per file in the
     uploader (as uploaded, and with the 队/月份 typed in for it now)."""
-    for key in [k for k in state.upload_previews if k not in used]:
+    dropped = [k for k in state.upload_previews if k not in used]
+    for key in dropped:
         del state.upload_previews[key]
+    if dropped:
+        release_memory()
     for key in [k for k in state.upload_units if k not in file_hashes]:
         del state.upload_units[key]
     for key in [k for k in state.upload_hashes if k not in file_ids]:
         del state.upload_hashes[key]
+
+
+def _release_imported() -> None:
+    """After a confirm the session keeps what is shown of each imported file — counts, findings,
+    outcome — not its parsed rows; memory goes back to the system."""
+    imported = {k[0] for k in state.upload_done}
+    for key, result in list(state.upload_done.items()):
+        state.upload_done[key] = result.without_rows()
+    for key, kept in list(state.upload_previews.items()):
+        if key[0] in imported:
+            state.upload_previews[key] = KeptPreview(kept.parsed and kept.parsed.without_rows(),
+                                                     kept.shown.without_rows(), kept.version, kept.user)
+    state.upload_trim = True  # this run still holds the rows: trimmed at the start of the next
 
 
 def _known_units() -> list[str]:
@@ -311,6 +331,9 @@ def _switch_view_if_needed(was_demo: bool) -> None:
 
 def _upload_flow(user: User) -> None:
     """① choose files, ② see the checks, ③ confirm; for users who may upload."""
+    if state.upload_trim:  # the run before let go of parsed rows (confirm, 清空)
+        state.upload_trim = False
+        release_memory()
     st.subheader("① 选择文件")
     files = st.file_uploader("选择要上传的报表文件（可多选）", type=FILE_TYPES, accept_multiple_files=True,
                              key=f"upload-files-{state.upload_round}",
@@ -399,8 +422,7 @@ def _upload_flow(user: User) -> None:
                         result = rejected_file(item.name, denied.message)
                     except Exception as exc:  # noqa: BLE001
                         log.exception("import of %s failed", item.name)
-                        result = rejected_file(item.name, BUSY_MESSAGE if is_database_busy(exc)
-                                               else "导入这个文件时出现意外问题，数据库未做改动（已记录）",
+                        result = rejected_file(item.name, fault_text(exc) or "导入这个文件时出现意外问题，数据库未做改动（已记录）",
                                                "请稍后重试；如仍出现，请联系管理员")
                     state.upload_done[item.key] = result
                     last.append(item.key)
@@ -408,6 +430,7 @@ def _upload_flow(user: User) -> None:
                 progress.progress(1.0, text="导入完成")
                 box.update(label="导入完成", state="complete", expanded=False)
             state.upload_last = last
+            _release_imported()
             ui.clear_caches()
             _switch_view_if_needed(was_demo)
             st.rerun()
@@ -420,6 +443,7 @@ def _upload_flow(user: User) -> None:
                 state.upload_units.clear()
                 state.upload_hashes.clear()
                 state.upload_last = []
+                state.upload_trim = True
                 st.rerun()
 
 

@@ -86,7 +86,7 @@ def _chart_count(views) -> int:
 
 
 def _expected_views(db, f=None):
-    store = Store(db, read_only=True)
+    store = Store(db)
     try:
         f = f or default_filter(store)
         return f, deck.deck_content(Indicators(store), f, full_names=False)[0]

@@ -126,7 +126,7 @@ def _figure_json(fig) -> str:
 
 @pytest.mark.parametrize("units", [(), (UNIT,)])
 def test_no_figure_carries_markup_from_data(hostile_db, units):
-    store = Store(hostile_db, read_only=True)
+    store = Store(hostile_db)
     try:
         base = default_filter(store)
         f = Filter(units, (), base.start, base.end)

@@ -24,6 +24,7 @@ from ui.frame import (
                       show_page,
                       show_section,
                       show_view,
+                      stop_on_store_fault,
                       table,
 )
 from ui.logs import export_log, import_log
@@ -35,4 +36,4 @@ __all__ = ["ERROR_MESSAGE", "chart", "clear_caches", "current_filter", "data_ver
            "excel_download", "export_log", "get_store", "highlights", "import_log", "is_signed_in", "kpi_row", "labelled",
            "meeting_controls", "meeting_mode", "metric", "page_header", "percent_columns", "real_store",
            "report_controls", "reset_filters", "run_page", "show_chart", "show_page", "show_section", "show_view",
-           "sidebar_filters", "sign_in", "signed_in_user", "table"]
+           "sidebar_filters", "sign_in", "stop_on_store_fault", "signed_in_user", "table"]

@@ -98,10 +98,10 @@ def _shown() -> tuple[Store, bool, tuple]:
 def data_version(store: Store) -> tuple:
     """Changes with every import, undo or restore, and with every 应报送起始月份 a 管理员 sets
     (报送情况 reads it), so cached figures never outlive the data."""
-    return tuple(store.cursor().execute(
+    return tuple(store.fetchone(
         "SELECT count(*), coalesce(max(id), 0), count(*) FILTER (WHERE status = 'undone'), "
         "(SELECT count(*) FROM operations WHERE action = 'restore'), "
-        "(SELECT count(*) FROM operations WHERE action = 'expected_start') FROM imports").fetchone())
+        "(SELECT count(*) FROM operations WHERE action = 'expected_start') FROM imports"))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -211,7 +211,7 @@ def highlights(f: Filter) -> list[Highlight]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _units_and_teams(db_path: str, version: tuple) -> tuple[list[str], list[tuple[str, str]], list[dt.date]]:
     store = _open_store(db_path)
-    pairs = store.cursor().execute("SELECT DISTINCT unit, team FROM roster").fetchall()
+    pairs = store.fetchall("SELECT DISTINCT unit, team FROM roster")
     units = natural_sorted({u for u, _ in pairs})
     teams = sorted(pairs, key=lambda p: (natural_key(p[0]), natural_key(p[1])))
     return units, teams, loaded_months(store)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import contextmanager
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +22,7 @@ from lib.present.formatting import percent
 from lib.present.literal import markdown_literal
 from lib.present.view_parts import Chart, Kpi, PageView, Section, scope_text
 from lib.store.database import Store
+from lib.store.faults import StoreFault
 from ui.data import get_store, shared_view
 from ui.filters import current_filter
 from ui.meeting import meeting_mode
@@ -191,10 +193,25 @@ def empty_state(what: str, upload_hint: str) -> None:
     st.info(markdown_literal(f"{what}。{upload_hint}"), icon=":material/info:")
 
 
+@contextmanager
+def stop_on_store_fault():
+    """Before any page: a store that cannot be used stops the run with its Chinese message (the
+    next run tries again, so the app recovers by itself once the cause is gone)."""
+    try:
+        yield
+    except StoreFault as fault:
+        log.warning("store unavailable: %s", fault)
+        st.error(fault.message, icon=":material/error:")
+        st.stop()
+
+
 def run_page(page) -> None:
     """Run the chosen page; an unexpected error shows a short Chinese message and is logged."""
     try:
         page.run()
+    except StoreFault as fault:  # busy, damaged, read-only, disk full: say which, and what to do
+        log.warning("page %s: %s", getattr(page, "title", page), fault)
+        st.error(fault.message, icon=":material/error:")
     except Exception:  # noqa: BLE001 — st.stop/st.rerun are BaseException and pass through
         log.exception("page %s failed", getattr(page, "title", page))
         st.error(ERROR_MESSAGE, icon=":material/error:")

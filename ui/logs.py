@@ -12,14 +12,13 @@ import streamlit as st
 from lib.access.auth import PermissionDenied, User
 from lib.present.formatting import timestamp_text
 from lib.store.database import Store
-from lib.store.importer import is_database_busy
+from lib.store.faults import fault_text
 from lib.store.logs import LOG_ROWS_SHOWN, export_history, history, operations_history, without_names
 from lib.store.undo import UndoRefused, undo
 from ui.data import clear_caches, get_store
 
 log = logging.getLogger("dangjian")
 
-BUSY_MESSAGE = "数据库正被其他操作占用，请稍后再试"
 
 
 def import_log(real: Store, user: User, after_undo: Callable[[int], None]) -> None:
@@ -69,7 +68,7 @@ def _imports(real: Store, user: User, after_undo: Callable[[int], None]) -> None
         st.error(refused.message, icon=":material/block:")
     except Exception as exc:  # noqa: BLE001
         log.exception("undo of import %s failed", chosen)
-        st.error(BUSY_MESSAGE if is_database_busy(exc) else "撤销时出现意外问题，数据库未做改动（已记录）",
+        st.error(fault_text(exc) or "撤销时出现意外问题，数据库未做改动（已记录）",
                  icon=":material/error:")
     else:
         clear_caches()

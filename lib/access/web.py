@@ -1,8 +1,10 @@
-"""The two HTTP routes of the session cookie (lib.access.sessions), added to Streamlit's server by
-serve.py: a script run cannot set an HttpOnly cookie, a plain HTTP response can.
+"""The HTTP routes serve.py adds to Streamlit's server: the two of the session cookie
+(lib.access.sessions; a script run cannot set an HttpOnly cookie, a plain HTTP response can) and the
+store's health for monitoring (lib.store.health).
 
 - SESSION_PATH?ticket=…&next=/page — exchanges a one-time ticket for the cookie, then back to `next`;
-- SIGNOUT_PATH?next=/page — revokes and deletes the cookie, then back to `next`.
+- SIGNOUT_PATH?next=/page — revokes and deletes the cookie, then back to `next`;
+- HEALTH_PATH — 200 when the database the app shows can be read (or is only busy), 503 when not.
 
 Starlette only (no Streamlit); `base` is Streamlit's server.baseUrlPath as a path prefix ("" or "/x").
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 import logging
 import time
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from lib.access import sessions
+from lib.store.health import HEALTH_PATH, check_store
 
 log = logging.getLogger("dangjian.auth")
 
@@ -59,6 +63,13 @@ def _signout(base: str):
     return signout
 
 
+async def store_health(request: Request) -> Response:
+    health = await run_in_threadpool(check_store)  # opening the file may wait: not on the event loop
+    return Response(health.as_json(), status_code=health.http_status, media_type="application/json",
+                    headers=dict(_NO_STORE))
+
+
 def session_routes(base: str = "") -> list[Route]:
     return [Route(base + sessions.SESSION_PATH, _session(base), methods=["GET"]),
-            Route(base + sessions.SIGNOUT_PATH, _signout(base), methods=["GET"])]
+            Route(base + sessions.SIGNOUT_PATH, _signout(base), methods=["GET"]),
+            Route(base + HEALTH_PATH, store_health, methods=["GET"])]

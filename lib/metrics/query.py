@@ -107,16 +107,15 @@ def team_scope_via_roster(col_id: str) -> str:
             f"AND list_contains($teams, r.unit || '/' || r.team)))")
 
 
-def _execute(store: Store, sql: str, params: dict):
+def _execute(store: Store, sql: str, params: dict, consume):
     # Lists need a type even when empty, and DuckDB refuses parameters a query does not use.
     sql = sql.replace("$units", "CAST($units AS VARCHAR[])").replace("$teams", "CAST($teams AS VARCHAR[])")
     used = {k: v for k, v in params.items() if f"${k}" in sql}
-    return store.cursor().execute(sql, used)
+    with store.reading() as cur:
+        return consume(cur.execute(sql, used))
 
 
-def frame(store: Store, sql: str, params: dict) -> pd.DataFrame:
-    """The query's rows as a DataFrame; DATE columns hold calendar dates, not midnight timestamps."""
-    result = _execute(store, sql, params)
+def _dated_frame(result) -> pd.DataFrame:
     dates = [d[0] for d in result.description if str(d[1]) == "DATE"]
     table = result.df()
     for col in dates:
@@ -124,6 +123,11 @@ def frame(store: Store, sql: str, params: dict) -> pd.DataFrame:
     return table
 
 
+def frame(store: Store, sql: str, params: dict) -> pd.DataFrame:
+    """The query's rows as a DataFrame; DATE columns hold calendar dates, not midnight timestamps."""
+    return _execute(store, sql, params, _dated_frame)
+
+
 def row(store: Store, sql: str, params: dict) -> tuple:
     """The query's first row (aggregates: the one row)."""
-    return _execute(store, sql, params).fetchone()
+    return _execute(store, sql, params, lambda result: result.fetchone())

@@ -18,7 +18,7 @@ from lib.store.database import Store
 
 def loaded_months(store: Store) -> list[dt.date]:
     """Months that have a 人员名册, oldest first."""
-    return [r[0] for r in store.cursor().execute("SELECT DISTINCT month FROM roster ORDER BY 1").fetchall()]
+    return [r[0] for r in store.fetchall("SELECT DISTINCT month FROM roster ORDER BY 1")]
 
 
 def default_filter(store: Store, units=(), teams=()) -> Filter:
@@ -36,8 +36,7 @@ def resolve_teams(store: Store, units, names) -> tuple[tuple[str, str], ...]:
             unit, team = name.split("/", 1)
             pairs.append((unit, team))
             continue
-        found = store.cursor().execute(
-            "SELECT DISTINCT unit FROM roster WHERE team = ? ORDER BY 1", [name]).fetchall()
+        found = store.fetchall("SELECT DISTINCT unit FROM roster WHERE team = ? ORDER BY 1", [name])
         pairs += [(u, name) for (u,) in found if not units or u in units] or [("", name)]
     return tuple(pairs)
 

@@ -20,8 +20,8 @@ _KEEP = 4  # databases × data versions kept (a new import makes a new version)
 
 def roster_people(store) -> tuple[list[str], list[str]]:
     """Every name and 工号 in the store's 人员名册 (all months, all 队)."""
-    rows = store.cursor().execute(
-        "SELECT DISTINCT name, staff_id FROM roster WHERE name IS NOT NULL OR staff_id IS NOT NULL").fetchall()
+    rows = store.fetchall(
+        "SELECT DISTINCT name, staff_id FROM roster WHERE name IS NOT NULL OR staff_id IS NOT NULL")
     names = sorted({n for n, _ in rows if isinstance(n, str) and n.strip()})
     ids = sorted({str(i) for _, i in rows if i is not None and str(i).strip()})
     return names, ids

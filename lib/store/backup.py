@@ -80,8 +80,7 @@ def backup(store: Store, target: Path | str, user: User, force: bool = False,
     _remove(partial, _wal(partial))
     now = dt.datetime.now()
     try:
-        with store.write_lock:
-            cur = store.cursor()
+        with store.exclusive() as cur:
             catalog = cur.execute("SELECT current_database()").fetchone()[0]
             cur.execute(f"ATTACH {quote(str(partial))} AS backup_db")
             try:
@@ -189,7 +188,11 @@ def restore(store: Store, source: Path | str, user: User) -> int:
 
 
 def _restore_from(store: Store, copy: Path, source: Path, user: User) -> int:
-    cur = store.cursor()
+    with store.exclusive() as cur:
+        return _restore_attached(store, cur, copy, source, user)
+
+
+def _restore_attached(store: Store, cur, copy: Path, source: Path, user: User) -> int:
     cur.execute(f"ATTACH {quote(str(copy))} AS restore_db (READ_ONLY)")
     try:
         tables = {r[0] for r in cur.execute(

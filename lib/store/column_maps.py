@@ -20,8 +20,8 @@ def saved_maps(store: Store, unit: str | None = None, cur=None) -> dict[tuple[st
 
     With `unit` (a 填报's own 队), that 队's mapping wins over another 队's for the same layout.
     """
-    rows = (cur or store.cursor()).execute(
-        "SELECT unit, sheet, signature, mapping FROM column_maps ORDER BY id").fetchall()
+    sql = "SELECT unit, sheet, signature, mapping FROM column_maps ORDER BY id"
+    rows = cur.execute(sql).fetchall() if cur is not None else store.fetchall(sql)
     chosen: dict[tuple[str, str], tuple[bool, dict]] = {}
     for row_unit, sheet, signature, mapping in rows:
         own = unit is not None and row_unit == unit

@@ -1,4 +1,4 @@
-"""The DuckDB store: schema from the sheet declarations, one shared connection, one write lock.
+"""The DuckDB store: schema from the sheet declarations, the file opened only for the work at hand.
 (Backup and restore: lib/store/backup.py.)
 
 The logs are append-only: no operation deletes a row of `imports`, `export_log` or `operations`
@@ -18,10 +18,17 @@ from pathlib import Path
 
 import duckdb
 
-from lib.config import default_db_path
+from lib.config import default_db_path, store_wait
 from lib.ingest.sheets import SHEETS, SheetType
+from lib.store.faults import translate
+from lib.store.lease import lease_for
 
 SCHEMA_VERSION = "2"
+
+# How long the file stays open after the last use when nobody else waits: the app keeps it a
+# while (a page run is many short reads), a CLI command lets it go almost at once.
+APP_LINGER = 2.0
+CLI_LINGER = 0.2
 # Versions whose backups can be restored into this one (version 1 had no `operations` table and
 # no 'restored_away' status; its data tables are the same).
 RESTORABLE_VERSIONS = ("1", "2")
@@ -130,6 +137,10 @@ def _widen_import_statuses(cur) -> None:
     cur.execute("DROP TABLE imports_v1")
 
 
+ALL_TABLES = frozenset([*(s.key for s in SHEETS), *(f"{s.key}__replaced" for s in SHEETS),
+                        "imports", "export_log", "operations", "meta", "column_maps", "submission_starts"])
+
+
 def log_operation(cur, user_name: str, action: str, detail: str, at: dt.datetime | None = None) -> int:
     """Append one row to the operations log (inside the caller's transaction); returns its id."""
     op_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM operations").fetchone()[0]
@@ -139,32 +150,44 @@ def log_operation(cur, user_name: str, action: str, detail: str, at: dt.datetime
 
 
 class Store:
-    """One DuckDB file, one connection per process; each use takes its own cursor.
+    """One DuckDB file, opened only for the work at hand (lib/store/lease.py): every process —
+    each app process, each CLI command — takes the file under a cross-process lock, shares it among
+    its threads, and lets it go when the work is done, so they never fail because another holds it.
 
-    Writes are serialised by `write_lock`; DuckDB's transactions keep readers from seeing half an
-    import.
+    Every access is a use: `reading()` (a cursor), `transaction()` (a write transaction),
+    `exclusive()` (a cursor with this process's write lock, no transaction), or the one-liners
+    `query`, `fetchall`, `fetchone`. A use waits at most `wait` seconds for another process
+    (StoreBusy otherwise); faults of the file, folder or disk come out as StoreFault with a
+    Chinese message (lib/store/faults.py). Writes are serialised by the file lock across
+    processes and by `write_lock` among threads; DuckDB's transactions keep readers from seeing
+    half an import.
     """
 
     _open: dict[Path, "Store"] = {}
     _open_lock = threading.Lock()
 
-    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+    def __init__(self, path: Path | str | None = None, wait: float | None = None, linger: float = CLI_LINGER):
         self.path = Path(path or default_db_path())
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.read_only = read_only
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
-        self.write_lock = threading.RLock()
-        if not read_only:
-            self.ensure_schema()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise translate(exc, self.path) or exc
+        self.wait = store_wait() if wait is None else wait
+        self.lease = lease_for(self.path, linger)
+        self.lease.on_open = self._on_open
+        self.write_lock = self.lease.write_lock
+        with self.reading():
+            pass  # opens the file once: a damaged or unwritable one is refused here, in Chinese
 
     @classmethod
     def shared(cls, path: Path | str | None = None) -> "Store":
-        """The process-wide store for a path (Streamlit's threads share it)."""
+        """The process-wide store for a path, for the app (its threads share it; the file is kept
+        open `APP_LINGER` seconds after the last use, and handed over at once to a waiting process)."""
         key = Path(path or default_db_path()).resolve()
         with cls._open_lock:
             store = cls._open.get(key)
             if store is None:
-                store = cls._open[key] = cls(key)
+                store = cls._open[key] = cls(key, linger=APP_LINGER)
             return store
 
     @property
@@ -173,45 +196,140 @@ class Store:
         so the demo's files never mix with real uploads)."""
         return self.path.parent / "uploads" / self.path.stem
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        return self.con.cursor()
+    def _on_open(self, con) -> None:
+        """Each time the file is opened (another process may have created or restored it): the
+        schema is there and current; the DDL runs only when something is missing."""
+        have = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() \
+            if "meta" in have else None
+        if not ALL_TABLES <= have or version is None or version[0] != SCHEMA_VERSION:
+            ensure_schema(con)
 
-    def close(self) -> None:
-        with Store._open_lock:
-            for key, store in list(Store._open.items()):
-                if store is self:
-                    del Store._open[key]
-        self.con.close()
+    @contextmanager
+    def _use(self):
+        con = self.lease.enter(self.wait)
+        cur = None
+        error = None
+        try:
+            cur = con.cursor()
+            yield cur
+        except BaseException as exc:
+            error = exc
+            fault = translate(exc, self.path) if isinstance(exc, (duckdb.Error, OSError)) else None
+            if fault is not None and fault is not exc:
+                raise fault from exc
+            raise
+        finally:
+            if cur is not None:
+                try:
+                    cur.close()
+                except duckdb.Error:
+                    pass
+            self.lease.exit(error)
 
-    def ensure_schema(self) -> None:
-        with self.write_lock:
-            cur = self.cursor()
-            cur.execute("BEGIN")
-            for sheet in SHEETS:
-                for ddl in table_ddl(sheet):
-                    cur.execute(ddl)
-            _widen_import_statuses(cur)
-            for ddl in LOG_DDL:
-                cur.execute(ddl)
-            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-            cur.execute("COMMIT")
+    def reading(self):
+        """A use with a cursor (reads, or writes that need no transaction of their own)."""
+        return self._use()
+
+    @contextmanager
+    def exclusive(self):
+        """A use with this process's write lock held (backup's ATTACH + COPY) but no transaction."""
+        with self.write_lock, self._use() as cur:
+            yield cur
 
     @contextmanager
     def transaction(self):
         """A write transaction: committed when the block ends, rolled back on any error."""
-        with self.write_lock:
-            cur = self.cursor()
+        with self.write_lock, self._use() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
             except BaseException:
-                cur.execute("ROLLBACK")
+                try:
+                    cur.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass  # an invalidated database has rolled back already
                 raise
             cur.execute("COMMIT")
 
     def query(self, sql: str, params=None):
-        """A read: a DataFrame from a fresh cursor."""
-        return self.cursor().execute(sql, params or []).df()
+        """A read: a DataFrame."""
+        with self._use() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def fetchall(self, sql: str, params=None) -> list[tuple]:
+        with self._use() as cur:
+            return cur.execute(sql, params or []).fetchall()
+
+    def fetchone(self, sql: str, params=None):
+        with self._use() as cur:
+            return cur.execute(sql, params or []).fetchone()
+
+    def cursor(self) -> "StatementCursor":
+        """For scripts and tests: a cursor whose every statement is a use of its own, its rows
+        fetched before the file can be let go (no transaction spans two statements)."""
+        return StatementCursor(self)
+
+    def close(self) -> None:
+        """Let the file go now (it is let go anyway once the last use ends)."""
+        with Store._open_lock:
+            for key, store in list(Store._open.items()):
+                if store is self:
+                    del Store._open[key]
+        self.lease.close()
 
     def has_data(self) -> bool:
-        return bool(self.cursor().execute("SELECT count(*) FROM imports WHERE status = 'imported'").fetchone()[0])
+        return bool(self.fetchone("SELECT count(*) FROM imports WHERE status = 'imported'")[0])
+
+
+class StatementCursor:
+    """`Store.cursor()`: execute → fetchone / fetchall / df, each statement run in its own use."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.description = None
+        self._rows: list[tuple] = []
+
+    def execute(self, sql: str, params=None) -> "StatementCursor":
+        with self.store.reading() as cur:
+            result = cur.execute(sql, params or [])
+            self.description = result.description
+            self._rows = result.fetchall() if result.description else []
+        return self
+
+    def fetchall(self) -> list[tuple]:
+        return list(self._rows)
+
+    def fetchone(self):
+        return self._rows[0] if self._rows else None
+
+    def df(self):
+        import pandas as pd
+
+        return pd.DataFrame(self._rows, columns=[d[0] for d in self.description or []])
+
+
+def ensure_schema(con) -> None:
+    """Create what is missing, migrate a version-1 log; one transaction."""
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN")
+        for sheet in SHEETS:
+            for ddl in table_ddl(sheet):
+                cur.execute(ddl)
+        _widen_import_statuses(cur)
+        for ddl in LOG_DDL:
+            cur.execute(ddl)
+        current = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if not current or current[0] != SCHEMA_VERSION:
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        cur.execute("COMMIT")
+    except BaseException:
+        try:
+            cur.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    finally:
+        cur.close()

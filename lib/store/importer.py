@@ -18,11 +18,12 @@ import duckdb
 
 from lib import __version__
 from lib.access.auth import UPLOAD, User, require
+from lib.ingest.column_map import HeaderMaps
 from lib.ingest.sheets import SHEETS_BY_KEY, SheetType
 from lib.store.checks import check_against_store, drop_stages
-from lib.ingest.column_map import HeaderMaps
 from lib.store.column_maps import header_maps, save_used_maps, saved_maps
 from lib.store.database import Store, data_columns
+from lib.store.faults import StoreBusy, is_lock_conflict
 from lib.store.replace_scope import in_scope, scope_keys
 from lib.store.upload import (
     IMPORTED,
@@ -58,8 +59,8 @@ def preview(store: Store, data: bytes, file_name: str, context: dict[str, str] |
 def preview_parsed(store: Store, parsed: FileResult, user: User | None = None) -> FileResult:
     """The preview of an already parsed file: a copy with the checks against the store redone."""
     result = parsed.for_store_check()
-    cur = store.cursor()
-    drop_stages(cur, check_against_store(cur, result, user))
+    with store.reading() as cur:
+        drop_stages(cur, check_against_store(cur, result, user))
     return result
 
 
@@ -193,4 +194,4 @@ def _log_import(cur, result: FileResult, import_id: int, user: User) -> None:
 
 
 def is_database_busy(exc: BaseException) -> bool:
-    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+    return isinstance(exc, StoreBusy) or is_lock_conflict(exc)

@@ -36,8 +36,12 @@ def archive(store: Store, data: bytes, file_hash: str, file_format: str | None) 
         os.utime(target)
         return target
     tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk must not keep half a file (the import rolls back)
+        raise
     return target
 
 
@@ -63,8 +67,8 @@ def _unlink(paths: list[Path]) -> list[Path]:
 def remove_unused(store: Store, file_hash: str) -> list[Path]:
     """After an undo: remove the file of `file_hash` unless an import still in the store uses it."""
     with store.write_lock:  # an import of the same bytes archives under this lock
-        in_use = store.cursor().execute(
-            "SELECT count(*) FROM imports WHERE file_hash = ? AND status = 'imported'", [file_hash]).fetchone()[0]
+        in_use = store.fetchone(
+            "SELECT count(*) FROM imports WHERE file_hash = ? AND status = 'imported'", [file_hash])[0]
         if in_use:
             return []
         return _unlink([p for p in raw_files(store) if p.name.split(".")[0] == file_hash])
