@@ -8,7 +8,7 @@ value (clean), then check rows against each other. Nothing here touches the data
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import pandas as pd
@@ -75,10 +75,22 @@ class ParsedSheet:
     mapping_source: str = ""                 # 'given' / 'saved' when a 对应表头 was applied
     mapping_used: dict[str, str] = field(default_factory=dict)   # sheet header → template label
     mapping_offer: MappingOffer | None = None  # what the user may map (missing required columns)
+    released_rows: int | None = None         # set by without_rows: the frame's rows were let go
 
     @property
     def rows_loaded(self) -> int:
+        if self.released_rows is not None:
+            return self.released_rows
         return 0 if self.frame is None else len(self.frame)
+
+    def without_rows(self) -> "ParsedSheet":
+        """A copy that keeps the counts, findings and columns but not the rows (an import's outcome
+        kept for display: a 300,000-row frame is some 150 MiB). Its scope can no longer be derived."""
+        if self.frame is None:
+            return self
+        # A fresh empty frame: a zero-row slice would keep the whole frame alive as its base.
+        return replace(self, frame=pd.DataFrame(columns=list(self.frame.columns), dtype=object),
+                       released_rows=self.rows_loaded)
 
     @property
     def rows_dropped(self) -> int:

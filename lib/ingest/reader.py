@@ -90,12 +90,15 @@ def _read_sheets(wb, scan: OoxmlScan | None) -> list[RawSheet]:
             if meta.typ != worksheet:  # chart sheets, dialog/macro sheets, VBA modules
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
+            merged = [(int(a[0]), int(a[1]), int(b[0]), int(b[1]))
+                      for a, b in (sheet.merged_cell_ranges or ())]
             rows = _clean_rows(_rows_from_a1(sheet))
+            # calamine's own copy of the cells (some 250 MiB for a 20 MB roster) goes now, not when
+            # the next sheet is loaded beside it.
+            del sheet
             if scan is not None:
                 for r, c, text in scan.errors.get(meta.name, ()):
                     _put(rows, r, c, text)
-            merged = [(int(a[0]), int(a[1]), int(b[0]), int(b[1]))
-                      for a, b in (sheet.merged_cell_ranges or ())]
             sheets.append(RawSheet(
                 name=strip_controls(meta.name) or "Sheet",  # shown in findings; cells stay raw
                 rows=rows,

@@ -6,6 +6,9 @@ redoes only the checks against the store (lib/store/checks.py), never the readin
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -56,9 +59,21 @@ class FileResult:
     import_id: int | None = None
     unchanged_since: int | None = None
 
+    @property
+    def rows_released(self) -> bool:
+        return any(s.released_rows is not None for s in self.sheets)
+
+    def without_rows(self) -> "FileResult":
+        """A copy for display only: counts, findings, replacements and outcome, but no parsed rows
+        (the upload page keeps this after an import, not the tables). It cannot be checked or
+        imported again: parse the file anew for that."""
+        return replace(self, sheets=[s.without_rows() for s in self.sheets])
+
     def for_store_check(self) -> "FileResult":
         """A copy to check against the store anew: the parse is shared (never re-read), the
         findings and outcome of any earlier check are left behind."""
+        if self.rows_released:
+            raise ValueError(f"{self.file_name}: its parsed rows were released; parse the file again")
         own_errors = any(p.is_error for p in self.problems + [p for s in self.sheets for p in s.problems])
         return replace(self, status=REJECTED if own_errors else READY, sheets=list(self.sheets),
                        problems=list(self.problems), store_problems=[], unit_problems=[], replacements=[],
@@ -140,6 +155,29 @@ class FileResult:
                 "warnings": [p.as_json() for p in self.warnings]}
 
 
+def release_memory() -> None:
+    """Hand freed memory back to the system. After a large parse or import glibc keeps the freed
+    heap (calamine's cells, the raw rows, DuckDB's staging) for reuse, and the process stays at its
+    peak long after; malloc_trim returns it."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        return libc
+    except (OSError, AttributeError):  # not glibc (musl, macOS): the memory stays with the process
+        return None
+
+
+_LIBC = _libc()
+# Small files free little: trimming after them would only cost time.
+RELEASE_AFTER_BYTES = 1024 * 1024
+
+
 def rejected_file(file_name: str, message: str, hint: str = "") -> FileResult:
     """A file refused before it could be parsed (unreadable, busy database …)."""
     result = FileResult(file_name=file_name, status=REJECTED)
@@ -177,11 +215,17 @@ def parse_file(data: bytes, file_name: str, context: dict[str, str] | None = Non
             "请用Excel/WPS打开并保存后再上传", display_name))
         result.status = REJECTED  # the cells read as empty: checking them would only mislead
         return result
-    for raw in workbook.sheets:
+    # Each sheet's raw cells go as soon as it is cleaned: never the whole raw grid beside the tables.
+    raw_sheets, workbook = workbook.sheets, None
+    while raw_sheets:
+        raw = raw_sheets.pop(0)
         parsed = parse_sheet(raw, display_name, context, maps)
         result.sheets.append(parsed)
         if parsed.skipped == "隐藏的工作表，未导入":
             result.problems.append(Finding(WARNING, f"工作表「{raw.name}」是隐藏的，已跳过", "", display_name, raw.name))
+        del raw
+    if result.file_size >= RELEASE_AFTER_BYTES:
+        release_memory()
     recognised_empty = any(s.empty and s.sheet_type is not None for s in result.sheets)
     if not result.loadable and not result.missing_context and recognised_empty and not result.errors:
         result.problems.append(Finding(ERROR, "文件中的报表没有数据行", "请填写数据后再上传", display_name))
