@@ -42,7 +42,12 @@ def _natural_order(frame: pd.DataFrame, label: str) -> pd.DataFrame:
 # The house look as a Plotly template: what every figure shares (fonts sized for a projector, white
 # ground, legend and hover style). _layout adds the axes and what differs per figure.
 # Built on Plotly's own default template, so whatever the house does not set stays as it was.
-HOUSE_TEMPLATE = go.layout.Template(pio.templates["plotly"])
+# Only the trace types the house draws keep Plotly's defaults: applying the whole template (every
+# trace type's defaults) cost ~30 ms a figure, this one ~15 ms, with the same output for these.
+HOUSE_TRACE_TYPES = ("bar", "funnel", "heatmap", "scatter")
+HOUSE_TEMPLATE = go.layout.Template(
+    layout=pio.templates["plotly"].layout,
+    data={kind: getattr(pio.templates["plotly"].data, kind) for kind in HOUSE_TRACE_TYPES})
 HOUSE_TEMPLATE.layout.update(
     font={"family": FONT, "size": 15, "color": "#262626"},
     paper_bgcolor="white", plot_bgcolor="white",
