@@ -70,10 +70,10 @@ def test_the_app_shows_a_damaged_store_in_chinese_and_recovers_once_it_is_restor
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 32 MiB tmpfs (root only): a real disk that fills and a real read-only file system."""
+    """A 16 MiB tmpfs (root only): a real disk that fills and a real read-only file system."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)], capture_output=True).returncode:
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True).returncode:
         pytest.skip("mounting a tmpfs needs root")
     try:
         yield mount
@@ -108,7 +108,7 @@ def test_a_read_only_folder_is_said_in_chinese_and_the_store_works_once_writable
 
 
 def big_roster() -> bytes:
-    return xlsx_bytes({"人员名册": roster(month="2024-07", n=60000, start=100000)})
+    return xlsx_bytes({"人员名册": roster(month="2024-07", n=20000, start=100000)})
 
 
 def test_a_full_disk_refuses_the_import_with_nothing_changed_and_the_store_works_after(small_disk):
@@ -129,7 +129,7 @@ def test_a_full_disk_refuses_the_import_with_nothing_changed_and_the_store_works
     assert fingerprint(store) == before
     assert store.fetchall("SELECT file_name FROM imports") == [("a.xlsx",)]
     assert import_file(store, data, "综采队_2024年7月.xlsx", ADMIN_USER).status == IMPORTED
-    assert store.fetchone("SELECT count(*) FROM roster WHERE month = DATE '2024-07-01'")[0] == 60000
+    assert store.fetchone("SELECT count(*) FROM roster WHERE month = DATE '2024-07-01'")[0] == 20000
     store.close()
 
 
