@@ -1,4 +1,4 @@
-"""Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore|purge-uploads|metrics|report`.
+"""Command line: `python -m lib.cli import|template|demo|history|undo|backup|restore|purge-uploads|metrics|todo|report`.
 
 Whoever runs it can open the database file directly anyway, so it acts as 管理员
 (lib.access.auth.cli_user); `--user` names the person in the logs.
@@ -247,6 +247,77 @@ def cmd_metrics(args) -> int:
     return 0
 
 
+def _todo_line(item: dict) -> str:
+    """One 待办 item as a line: [事项] 班组 · who · 自…起 N 天 · what to do."""
+    from lib.labels import TODO_KIND_LABELS
+    from lib.present.todo_view import NO_TEAM
+
+    parts = [item["team"] or NO_TEAM]
+    if item["who"]:
+        parts.append(item["who"])
+    if item["since"] is not None:
+        parts.append(f"自{item['since']}起 {item['days']} 天")
+    return f"  [{TODO_KIND_LABELS[item['kind']]}] {' · '.join(parts)} · {item['action']}"
+
+
+def cmd_todo(args) -> int:
+    """待办督办 as of the end of the range, grouped by 队, most urgent first; names masked unless
+    --full-names (the command line acts as 管理员, like `report --full-names`), then logged."""
+    from lib.access.export import names_in_full
+    from lib.access.masking import mask_result
+    from lib.metrics.registry import Indicators
+    from lib.present.people import people_masker
+    from lib.present.todo_view import (
+        NOTHING_SENT,
+        NOTHING_TO_DO,
+        nothing_sent,
+        records,
+        unchecked_text,
+        units_of,
+    )
+    from lib.present.view_parts import scope_text
+    from lib.store.logs import log_export
+
+    store = _store_with_data(args)
+    if store is None:
+        return 1
+    f = _filter(args, store)
+    if f is None:
+        return 2
+    indicators = Indicators(store)
+    reported = indicators.get("reported_sheets", f)
+    if nothing_sent(reported):
+        print(f"{NOTHING_SENT[0]}。请先导入各队的《人员名册》和《班组信息》，或调整 --unit、--from、--to。", file=sys.stderr)
+        if args.json:
+            print("[]")
+        return 0
+    user = cli_user(args.user)
+    full = names_in_full(user, meeting=False, full_names_wanted=args.full_names)
+    todo = indicators.get("todo", f)
+    if not full:
+        todo = mask_result(todo, text=people_masker(store))
+    items = records(todo.items)
+    if full and items:  # personal data leaves the database in full: recorded like an export
+        log_export(store, user, "命令行：待办督办", f"{scope_text(f)}；{len(items)} 项；含完整姓名和工号")
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    scope = f"{scope_text(f)} · 截至{todo.as_of:%Y-%m-%d}"
+    if not items:
+        print(f"{NOTHING_TO_DO}（{scope}）")
+    else:
+        print(f"待办督办（{scope}）：共 {len(items)} 项")
+        for unit in units_of(todo.items):
+            mine = [item for item in items if item["unit"] == unit]
+            print(f"{unit}（{len(mine)} 项）")
+            for item in mine:
+                print(_todo_line(item))
+    notice = unchecked_text(reported)
+    if notice:
+        print(f"注意：{notice}")
+    return 0
+
+
 def cmd_report(args) -> int:
     from lib.metrics.registry import Indicators
     from lib.present import deck, render
@@ -315,6 +386,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_filter(with_db(sub.add_parser("metrics", help="计算全部指标"), demo=True))
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_metrics)
+
+    p = with_filter(with_db(sub.add_parser("todo", help="列出待办督办事项（截至结束月份月末）"), demo=True))
+    p.add_argument("--json", action="store_true",
+                   help="输出 JSON：每项 kind、unit、team、who、since、days、action")
+    p.add_argument("--full-names", action="store_true", help="显示完整姓名（默认打码；显示完整姓名时记入导出日志）")
+    p.add_argument("--user", default=getpass.getuser(), help="操作人（使用 --full-names 时记入导出日志）")
+    p.set_defaults(func=cmd_todo)
 
     p = with_filter(with_db(sub.add_parser("report", help="生成汇报材料（PPTX）"), demo=True))
     p.add_argument("--out", required=True, help="输出文件，如 汇报.pptx")

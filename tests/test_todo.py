@@ -99,36 +99,46 @@ def _rows(items: pd.DataFrame, kind: str) -> list[tuple]:
     return [(r.unit, r.team, r.who, r.since, None if pd.isna(r.days) else int(r.days)) for r in part.itertuples()]
 
 
+# As of 2024-02-29 (RANGE), every kind of item: (队, 班组, who, since, days), worked out by hand
+# (the CLI's --json must say the same: tests/test_todo_cli.py).
+EXPECTED = {
+    # 90, 61 and exactly 60 days without a talk are overdue; 59 days (004→003) is not.
+    "overdue_talk": [("乙队", "C班", "人员001", D(2023, 12, 1), 90),
+                     ("甲队", "B班", "人员001", D(2023, 12, 30), 61),
+                     ("甲队", "A班", "人员004", D(2023, 12, 31), 60)],
+    # 31 days open is 超期, exactly 30 (P5) is not; P3 (4 days) neither.
+    "overdue_problem": [("乙队", "C班", None, D(2024, 1, 10), 50),
+                        ("甲队", "B班", "人员001", D(2024, 1, 29), 31)],
+    # As of 2024-02-29 all three 预备党员 are due: since = 接收预备党员 + 365 days.
+    "due_full_membership": [("甲队", "A班", "甲一", D(2023, 12, 1), 90),
+                            ("甲队", "A班", "甲五", D(2024, 1, 31), 29),
+                            ("甲队", "B班", "甲六", D(2024, 2, 1), 28)],
+    # In 2024-02 the only blank team (乙队 C班) has a liaison.
+    "blank_team_without_liaison": [],
+    # 甲队 sent 班组信息 for 2024-01 only; 乙队 a 问题台帐 for 2024-01 only. 乙队's 班组信息 starts 2024-02
+    # and 丙队's first report is 2024-02: neither has a 缺报 before it.
+    "missing_report": [("乙队", "", None, D(2024, 2, 1), 28),
+                       ("甲队", "", None, D(2024, 2, 1), 28)],
+    "failed_six_good": [("甲队", "B班", "人员004", D(2024, 1, 1), 59)],
+    # Only 甲队 sent 管理委员会 and 理念口号: 乙队 and 丙队 never did, so their teams are not listed.
+    "team_without_committee": [("甲队", "B班", None, None, None)],
+    "missing_slogan_category": [("甲队", "B班", None, None, None)],
+}
+
+
 def test_every_kind_of_item_with_its_boundaries(todo_mine):
     items = _items(todo_mine, RANGE)
     assert list(items.columns) == list(COLUMNS)
     assert Indicators(todo_mine).get("todo", RANGE).as_of == D(2024, 2, 29)
-    # 90, 61 and exactly 60 days without a talk are overdue; 59 days (004→003) is not.
-    assert _rows(items, "overdue_talk") == [("乙队", "C班", "人员001", D(2023, 12, 1), 90),
-                                            ("甲队", "B班", "人员001", D(2023, 12, 30), 61),
-                                            ("甲队", "A班", "人员004", D(2023, 12, 31), 60)]
-    # 31 days open is 超期, exactly 30 (P5) is not; P3 (4 days) neither.
-    assert _rows(items, "overdue_problem") == [("乙队", "C班", None, D(2024, 1, 10), 50),
-                                               ("甲队", "B班", "人员001", D(2024, 1, 29), 31)]
+    assert set(EXPECTED) == set(KINDS)
+    for kind, rows in EXPECTED.items():
+        assert _rows(items, kind) == rows, kind
+    assert len(items) == sum(len(rows) for rows in EXPECTED.values())
     assert "P2" in items[items["kind"] == "overdue_problem"]["action"].iloc[0]
-    # As of 2024-02-29 all three 预备党员 are due: since = 接收预备党员 + 365 days.
-    assert _rows(items, "due_full_membership") == [("甲队", "A班", "甲一", D(2023, 12, 1), 90),
-                                                   ("甲队", "A班", "甲五", D(2024, 1, 31), 29),
-                                                   ("甲队", "B班", "甲六", D(2024, 2, 1), 28)]
-    # 甲队 sent 班组信息 for 2024-01 only; 乙队 a 问题台帐 for 2024-01 only. 乙队's 班组信息 starts 2024-02
-    # and 丙队's first report is 2024-02: neither has a 缺报 before it.
     missing = items[items["kind"] == "missing_report"]
-    assert _rows(items, "missing_report") == [("乙队", "", None, D(2024, 2, 1), 28),
-                                              ("甲队", "", None, D(2024, 2, 1), 28)]
     assert list(missing["action"]) == ["《问题台帐》缺报2024年2月：督促该队补报。", "《班组信息》缺报2024年2月：督促该队补报。"]
     assert "丙队" not in set(missing["unit"])
-    # In 2024-02 the only blank team (乙队 C班) has a liaison.
-    assert _rows(items, "blank_team_without_liaison") == []
-    assert _rows(items, "failed_six_good") == [("甲队", "B班", "人员004", D(2024, 1, 1), 59)]
     assert "业务技能好、团结协作好" in items[items["kind"] == "failed_six_good"]["action"].iloc[0]
-    # Only 甲队 sent 管理委员会 and 理念口号: 乙队 and 丙队 never did, so their teams are not listed.
-    assert _rows(items, "team_without_committee") == [("甲队", "B班", None, None, None)]
-    assert _rows(items, "missing_slogan_category") == [("甲队", "B班", None, None, None)]
     assert "争一流口号、学习愿景" in items[items["kind"] == "missing_slogan_category"]["action"].iloc[0]
     # Most urgent first: by kind in KINDS order.
     ranks = [KINDS.index(k) for k in items["kind"]]
@@ -223,3 +233,16 @@ def test_one_todo_slide_per_unit_masked(todo_mine):
     text = "\n".join(s.text_frame.text for s in slides[1].shapes if s.has_text_frame)
     assert f"另有 {(items['unit'] == '甲队').sum() - 4} 项未列出" in text
     assert "人员001" not in "\n".join(c for row in cells for c in row)
+
+
+def test_view_says_which_sheets_could_not_be_checked(todo_mine):
+    ind = Indicators(todo_mine)
+    assert todo_view.todo_view(ind.get, RANGE).sections[0].notice == ""   # the whole mine sent every source
+    # 丙队 sent only a 人员名册: its list is empty, but that is not known to be nothing to chase.
+    view = todo_view.todo_view(ind.get, Filter(("丙队",), (), FEB, FEB))
+    assert ind.get("todo", Filter(("丙队",), (), FEB, FEB)).items.empty
+    notice = view.sections[0].notice
+    assert notice.startswith("所选范围内未报送《班组信息》《发展党员》《包保对子》《问题台帐》") and "无法检查" in notice
+    # Nothing at all for the range: the page explains what to upload instead of 没有待办事项.
+    empty = todo_view.todo_view(ind.get, Filter((), (), D(2010, 1, 1), D(2010, 1, 1)))
+    assert empty.empty == todo_view.NOTHING_SENT and not empty.sections

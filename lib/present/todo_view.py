@@ -14,6 +14,7 @@ from lib.metrics.query import Filter
 from lib.metrics.registry import Getter
 from lib.natural_order import natural_sorted
 from lib.present import charts
+from lib.present.formatting import sheet_names
 from lib.present.view_parts import Chart, Kpi, PageView, Section
 
 TITLE = "待办督办"
@@ -25,6 +26,31 @@ NO_TEAM = "（全队）"   # an item of the whole 队 (a report not sent)
 HELP = (f"截至区间末：超过{thresholds.OPEN_PROBLEM_DAYS}天未解决的问题、{thresholds.OVERDUE_TALK_DAYS}天以上未谈心的有效对子、"
         f"接收满{thresholds.PROBATION_DAYS}天未转正的预备党员、应报送未报送的报表、无挂靠联系人的空白班组、"
         "最近一个季度六好未全部达标的示范岗、无管理委员会或缺少某类理念口号的班组（只看已报送该名单的队）")
+# The sheets the items are read from (lib.metrics.todo): one not sent for the range cannot be checked,
+# so an empty list there means "not known", never "nothing to chase" (未报送 is not 0).
+SOURCES = ("roster", "team_info", "development", "pairs", "problems", "model_posts", "committee", "slogans")
+NOTHING_SENT = ("所选范围内没有任何队报送《人员名册》或《班组信息》，无法列出待办事项",
+                "请在“数据上传”页上传各队的《人员名册》和《班组信息》，或调整左侧的队和月份。")
+NOTHING_TO_DO = "没有待办事项"
+
+
+def nothing_sent(reported) -> bool:
+    """Neither a 人员名册 nor a 班组信息 for the range: there is nothing to check the items against."""
+    return not {"roster", "team_info"} & set(reported.sent)
+
+
+def unchecked(reported) -> tuple[str, ...]:
+    """The Chinese names of the source sheets not sent for the range."""
+    return reported.missing(*SOURCES)
+
+
+def unchecked_text(reported) -> str:
+    """A sentence on the sheets not sent ('' when every one was): their items cannot be listed."""
+    missing = unchecked(reported)
+    if not missing:
+        return ""
+    return (f"所选范围内未报送{sheet_names(missing)}，这些报表涉及的待办事项无法检查，"
+            "列表中没有不等于没有待办。")
 
 
 def with_labels(items: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +110,22 @@ def file_name(unit: str, f: Filter) -> str:
     return f"督办单_{unit}_{f.end:%Y%m}"
 
 
+def records(items: pd.DataFrame) -> list[dict]:
+    """The items as the CLI's JSON objects: kind, unit, team (None for a whole 队), who, since (ISO date
+    or None), days (int or None), action — most urgent first."""
+    out = []
+    for r in items.itertuples(index=False):
+        out.append({"kind": r.kind, "unit": r.unit, "team": r.team or None,
+                    "who": None if r.who is None or pd.isna(r.who) else str(r.who),
+                    "since": None if r.since is None or pd.isna(r.since) else r.since.isoformat(),
+                    "days": None if pd.isna(r.days) else int(r.days), "action": r.action})
+    return out
+
+
 def todo_view(get: Getter, f: Filter) -> PageView:
+    reported = get("reported_sheets", f)
+    if nothing_sent(reported):
+        return PageView(TITLE, empty=NOTHING_SENT)
     items = get("todo", f).items
     kinds = items["kind"].value_counts()
     cards = (
@@ -95,7 +136,8 @@ def todo_view(get: Getter, f: Filter) -> PageView:
         Kpi(TODO_KIND_LABELS["overdue_talk"], int(kinds.get("overdue_talk", 0)), unit=" 对", lower_is_better=True),
     )
     return PageView(TITLE, note=f"截至{f.as_of:%Y-%m-%d}", sections=(
-        Section(kpis=cards, charts=(count_chart(items), kind_chart(items)), name="summary"),))
+        Section(kpis=cards, charts=(count_chart(items), kind_chart(items)), name="summary",
+                notice=unchecked_text(reported)),))
 
 
 def slide_rows(items: pd.DataFrame, limit: int) -> tuple[list[list[str]], int]:
