@@ -40,7 +40,7 @@ from lib.store.uploads import cleanup_if_due
 from ui.signin import full_names_shown
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _open_store(path: str) -> Store:
     return Store.shared(path)
 

@@ -23,6 +23,7 @@ from lib.present.literal import markdown_literal
 from lib.present.view_parts import Chart, Kpi, PageView, Section, scope_text
 from lib.store.database import Store
 from lib.store.faults import StoreFault
+from ui import chinese
 from ui.data import get_store, shared_view
 from ui.filters import current_filter
 from ui.meeting import meeting_mode
@@ -135,7 +136,7 @@ def chart(fig, name: str, wide: bool = False, layout: dict | None = None) -> Non
     if layout:  # larger text for the projector, a page's own height
         fig = go.Figure(fig)
         fig.update_layout(**layout)
-    st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
+    st.plotly_chart(fig, config={**charts.chart_config(name), **chinese.PLOTLY_CONFIG}, theme=None)
     if not fig.data or meeting_mode() or render.problem():  # no browser on the server: no picture either
         return
     user, store = signed_in_user(), get_store()[0]
