@@ -5,11 +5,17 @@ Page config, who is signed in (nothing else until someone is), the shared filter
 import streamlit as st
 
 import ui
+from ui import chinese
 
-st.set_page_config(page_title="班组党建看板", page_icon=":material/flag:", layout="wide")
+st.set_page_config(page_title="班组党建看板", page_icon="🚩", layout="wide")
+chinese.style()  # the framework's own texts in Chinese (uploader, empty dropdown, toolbars)
 
 PAGES = {
-    "": [st.Page("pages/overview_page.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True)],
+    # 总览 lives at "/"; /overview (its own name, kept by old links) opens it too, without a popup.
+    # The default page's url_path only names it inside Streamlit (two pages may not share one).
+    "": [st.Page("pages/overview_page.py", title="总览", icon=":material/dashboard:", url_path="home", default=True),
+         st.Page("pages/overview_page.py", title="总览", icon=":material/dashboard:", url_path="overview",
+                 visibility="hidden")],
     "三个加力": [
         st.Page("pages/development_page.py", title="发展党员", icon=":material/person_add:", url_path="development"),
         st.Page("pages/coverage_page.py", title="党员覆盖", icon=":material/groups:", url_path="coverage"),
@@ -27,6 +33,7 @@ PAGES = {
     "数据": [
         st.Page("pages/upload_page.py", title="数据上传", icon=":material/upload_file:", url_path="upload"),
         st.Page("pages/submissions_page.py", title="报送情况", icon=":material/fact_check:", url_path="submissions"),
+        st.Page("pages/todo_page.py", title="待办督办", icon=":material/checklist:", url_path="todo"),
         st.Page("pages/definitions_page.py", title="指标口径", icon=":material/menu_book:", url_path="definitions"),
     ],
 }
@@ -40,7 +47,8 @@ PAGES = {
 # message from the first read on (in 演示模式 even knowing who is signed in reads it); the next run
 # tries again, so the app recovers by itself.
 with ui.stop_on_store_fault():
-    page = st.navigation(PAGES, position="sidebar" if ui.is_signed_in() else "hidden")
+    # expanded: every page listed, no "View 3 more" button (Streamlit has no Chinese for it).
+    page = st.navigation(PAGES, position="sidebar" if ui.is_signed_in() else "hidden", expanded=True)
     ui.sign_in()
     store, is_demo = ui.get_store()
     if is_demo:
