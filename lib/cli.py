@@ -223,11 +223,10 @@ def _filter(args, store: Store):
     return f
 
 
-def cmd_metrics(args) -> int:
-    from lib.labels import HEADLINES
-    from lib.metrics.json_contract import all_metrics
+def _indicators(args):
+    """(store, filter, indicators) for the commands that report figures; or the exit code when the
+    database holds no import (1, said in Chinese) or the range is wrong (2)."""
     from lib.metrics.registry import Indicators
-    from lib.present.formatting import not_reported_text, value_text
 
     store = _store_with_data(args)
     if store is None:
@@ -235,7 +234,18 @@ def cmd_metrics(args) -> int:
     f = _filter(args, store)
     if f is None:
         return 2
-    indicators = Indicators(store)
+    return store, f, Indicators(store)
+
+
+def cmd_metrics(args) -> int:
+    from lib.labels import HEADLINES
+    from lib.metrics.json_contract import all_metrics
+    from lib.present.formatting import not_reported_text, value_text
+
+    opened = _indicators(args)
+    if isinstance(opened, int):
+        return opened
+    store, f, indicators = opened
     if args.json:
         print(json.dumps(all_metrics(indicators.get, f), ensure_ascii=False, indent=2, default=str))
         return 0
@@ -265,7 +275,6 @@ def cmd_todo(args) -> int:
     --full-names (the command line acts as 管理员, like `report --full-names`), then logged."""
     from lib.access.export import names_in_full
     from lib.access.masking import mask_result
-    from lib.metrics.registry import Indicators
     from lib.present.people import people_masker
     from lib.present.todo_view import (
         NOTHING_SENT,
@@ -278,13 +287,10 @@ def cmd_todo(args) -> int:
     from lib.present.view_parts import scope_text
     from lib.store.logs import log_export
 
-    store = _store_with_data(args)
-    if store is None:
-        return 1
-    f = _filter(args, store)
-    if f is None:
-        return 2
-    indicators = Indicators(store)
+    opened = _indicators(args)
+    if isinstance(opened, int):
+        return opened
+    store, f, indicators = opened
     reported = indicators.get("reported_sheets", f)
     if nothing_sent(reported):
         print(f"{NOTHING_SENT[0]}。请先导入各队的《人员名册》和《班组信息》，或调整 --unit、--from、--to。", file=sys.stderr)
@@ -319,25 +325,22 @@ def cmd_todo(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from lib.metrics.registry import Indicators
     from lib.present import deck, render
 
     if render.problem():
         print(render.problem(), file=sys.stderr)
         return 1
-    store = _store_with_data(args)
-    if store is None:
-        return 1
-    f = _filter(args, store)
-    if f is None:
-        return 2
+    opened = _indicators(args)
+    if isinstance(opened, int):
+        return opened
+    _, f, indicators = opened
     out = Path(args.out)
 
     def progress(done: int, total: int, text: str) -> None:
         if not args.quiet:
             print(f"[{done}/{total}] {text}", file=sys.stderr)
 
-    result = deck.export_deck(Indicators(store), cli_user(args.user), f, full_names_wanted=args.full_names,
+    result = deck.export_deck(indicators, cli_user(args.user), f, full_names_wanted=args.full_names,
                               progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(result.data)

@@ -95,6 +95,25 @@ def _wait_idle(pg) -> None:
     pg.wait_for_timeout(300)
 
 
+def create_first_admin_and_sign_in(page, before_create=None) -> None:
+    """On a server with real data and no account: the first-admin form (admin / 王主任), then sign in.
+    `before_create(page)` runs once the form is filled."""
+    main = page.locator('[data-testid="stMain"]')
+    for label, value in (("登录名", "admin"), ("姓名", "王主任"), ("密码", "煤矿党建2024!"),
+                         ("再输入一次密码", "煤矿党建2024!")):
+        main.locator(f'input[aria-label="{label}"]').fill(value)
+    if before_create is not None:
+        before_create(page)
+    main.get_by_role("button", name="创建管理员账号").click()
+    expect(page.get_by_text("已创建管理员账号 admin")).to_be_visible(timeout=60000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('input[aria-label="账号"]').fill("admin")
+    sidebar.locator('input[aria-label="密码"]').fill("煤矿党建2024!")
+    sidebar.get_by_role("button", name="登录").click()
+    expect(sidebar.get_by_text("王主任 · 管理员")).to_be_visible(timeout=60000)
+    _wait_idle(page)
+
+
 def _metric(pg, label: str) -> str:
     card = pg.locator('[data-testid="stMetric"]', has_text=label).first
     return card.locator('[data-testid="stMetricValue"]').inner_text()
@@ -168,18 +187,7 @@ def test_upload_a_workbook_and_see_the_summary(page, server, tmp_path):
     _wait_idle(page)
     # 演示模式: the first import needs a 管理员 first, created here, then signed in with.
     assert page.locator('input[type="file"]').count() == 0
-    main = page.locator('[data-testid="stMain"]')
-    for label, value in (("登录名", "admin"), ("姓名", "王主任"), ("密码", "煤矿党建2024!"),
-                         ("再输入一次密码", "煤矿党建2024!")):
-        main.locator(f'input[aria-label="{label}"]').fill(value)
-    main.get_by_role("button", name="创建管理员账号").click()
-    expect(page.get_by_text("已创建管理员账号 admin")).to_be_visible(timeout=60000)
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.locator('input[aria-label="账号"]').fill("admin")
-    sidebar.locator('input[aria-label="密码"]').fill("煤矿党建2024!")
-    sidebar.get_by_role("button", name="登录").click()
-    expect(sidebar.get_by_text("王主任 · 管理员")).to_be_visible(timeout=60000)
-    _wait_idle(page)
+    create_first_admin_and_sign_in(page)
     page.locator('input[type="file"]').first.set_input_files(str(workbook))
     _wait_idle(page)
     expect(page.get_by_text("将新增 综采队 2024年6月 人员名册").first).to_be_visible(timeout=60000)

@@ -5,7 +5,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _serve, _wait_idle
+from tests.test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    _serve,
+    _wait_idle,
+    create_first_admin_and_sign_in,
+)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402  (test_browser skips without Chromium)
 
@@ -166,20 +174,12 @@ def test_uploader_and_password_fields_are_chinese(app):
     url, pg, requests = app
     requests.clear()
     _open(pg, f"{url}/upload")
-    main = pg.locator('[data-testid="stMain"]')
-    for label, value in (("登录名", "admin"), ("姓名", "王主任"), ("密码", "煤矿党建2024!"),
-                         ("再输入一次密码", "煤矿党建2024!")):
-        main.locator(f'input[aria-label="{label}"]').fill(value)
-    found = pg.evaluate(FIND_TEXTS)
-    assert not _english(found), _english(found)  # no Show password button
-    main.get_by_role("button", name="创建管理员账号").click()
-    expect(pg.get_by_text("已创建管理员账号 admin")).to_be_visible(timeout=60000)
-    sidebar = pg.locator('[data-testid="stSidebar"]')
-    sidebar.locator('input[aria-label="账号"]').fill("admin")
-    sidebar.locator('input[aria-label="密码"]').fill("煤矿党建2024!")
-    sidebar.get_by_role("button", name="登录").click()
-    expect(sidebar.get_by_text("王主任 · 管理员")).to_be_visible(timeout=60000)
-    _wait_idle(pg)
+
+    def no_english_on_the_filled_form(page):
+        found = page.evaluate(FIND_TEXTS)
+        assert not _english(found), _english(found)  # no Show password button
+
+    create_first_admin_and_sign_in(pg, no_english_on_the_filled_form)
     dropzone = pg.locator('[data-testid="stFileUploaderDropzone"]').first
     expect(dropzone).to_be_visible(timeout=30000)
     shown = dropzone.evaluate("""e => [

@@ -14,6 +14,7 @@ from lib.store.database import Store
 from lib.store.importer import IMPORTED, READY, import_preview, preview
 from tests.accounts import accounts_secrets, sign_in
 from tests.users import ADMIN_USER
+from tests.test_upload_page import db  # noqa: F401  (the fixture: an empty real database)
 from tests.workbooks import roster, xlsx_bytes
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -65,12 +66,6 @@ def test_an_outcome_without_rows_keeps_what_is_shown_and_cannot_be_imported(stor
     assert store.query("SELECT count(*) AS n FROM imports")["n"].iloc[0] == 1
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "dangjian.duckdb"
-    monkeypatch.setenv("DANGJIAN_DB", str(path))
-    yield path
-    Store.shared(path).close()
 
 
 def held_rows(at: AppTest) -> int:
