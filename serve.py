@@ -47,18 +47,20 @@ def streamlit_argv(extra: list[str]) -> list[str]:
 
 
 def add_session_routes() -> None:
-    """Put the session-cookie routes in front of Streamlit's own when its Starlette app is built."""
+    """Put the session-cookie routes and /health/store (lib/store/health.py) in front of Streamlit's own
+    when its Starlette app is built."""
     from streamlit import config
     from streamlit.web.server.starlette import starlette_server
 
-    from lib.access.web import session_routes
+    from lib.access.web import health_routes, session_routes
 
     build = starlette_server.create_starlette_app
 
     def create_app(runtime):
         app = build(runtime)
         base = config.get_option("server.baseUrlPath").strip("/")
-        app.router.routes[0:0] = session_routes(f"/{base}" if base else "")
+        prefix = f"/{base}" if base else ""
+        app.router.routes[0:0] = session_routes(prefix) + health_routes(prefix)
         return app
 
     starlette_server.create_starlette_app = create_app

@@ -142,7 +142,9 @@ def test_overview_filter_changes_kpis(page, server):
     page.keyboard.press("Escape")
     _wait_idle(page)
     expect(page.locator('[data-testid="stCaptionContainer"]').first).to_contain_text("综采队", timeout=30000)
-    assert _metric(page, "党员人数") != members_all
+    # The caption and the cards are redrawn one after the other: wait for the card too.
+    card = page.locator('[data-testid="stMetric"]', has_text="党员人数").first
+    expect(card.locator('[data-testid="stMetricValue"]')).not_to_have_text(members_all, timeout=30000)
     assert "unit=" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
     _full_screenshot(page, ARTIFACTS / "overview.png")

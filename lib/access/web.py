@@ -71,5 +71,8 @@ async def store_health(request: Request) -> Response:
 
 def session_routes(base: str = "") -> list[Route]:
     return [Route(base + sessions.SESSION_PATH, _session(base), methods=["GET"]),
-            Route(base + sessions.SIGNOUT_PATH, _signout(base), methods=["GET"]),
-            Route(base + HEALTH_PATH, store_health, methods=["GET"])]
+            Route(base + sessions.SIGNOUT_PATH, _signout(base), methods=["GET"])]
+
+
+def health_routes(base: str = "") -> list[Route]:
+    return [Route(base + HEALTH_PATH, store_health, methods=["GET"])]
