@@ -37,9 +37,6 @@ ALLOWED = {"XLSX", "XLSM", "XLS", "ET", "CSV", "PPTX", "PNG", "PDF", "MB", "KB",
 ALLOWED_TEXT = [".streamlit/secrets.toml.example",
                 # KNOWN GAP, to remove: the 管理员's restore hint on 数据上传 (ui/backup.py) is a command line.
                 "python -m lib.cli restore 备份文件.duckdb"]
-# KNOWN GAP, to remove: the per-队 quarter line charts (lib/present/charts.lines_by_group, reworked
-# under #13 item 5) label their x axis "2023Q1"; quarter_text would say 2023年第1季度.
-KNOWN_TICK = re.compile(r"\d{4}Q[1-4]")
 
 # What the user sees: text of visible elements (not icon ligatures, not text set to size 0), the
 # native tooltips (title), Plotly's toolbar tooltips (drawn by CSS from data-title: the ::after
@@ -83,7 +80,7 @@ FIND_TEXTS = """() => {
 def _english(found: list) -> list:
     bad = []
     for kind, text, where in found:
-        rest = KNOWN_TICK.sub("", text) if where == "text" else text  # an SVG <text>: a chart's tick
+        rest = text
         for allowed in ALLOWED_TEXT:
             rest = rest.replace(allowed, "")
         words = [w for w in re.findall(r"[A-Za-z]+", rest) if w not in ALLOWED and w.upper() not in ALLOWED]

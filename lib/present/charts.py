@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from lib.natural_order import natural_key, natural_sorted
-from lib.present.formatting import NO_DATA, month_text
+from lib.present.formatting import NO_DATA, month_text, period_text
 from lib.present.literal import plotly_literal, plotly_literals
 
 RED = "#C00000"
@@ -191,7 +191,8 @@ def heatmap(frame: pd.DataFrame, row: str, col: str, value: str, title: str, val
 
 def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, y_title: str,
                    hover_n: str | None = None) -> go.Figure:
-    """Several series over periods (e.g. mean score per 队 per quarter)."""
+    """Several series over periods (e.g. mean score per 队 per quarter), the periods as people read
+    them (2024年第2季度, not 2024Q2)."""
     if frame.empty:
         return empty_figure(title=title)
     parts = dict(tuple(frame.sort_values(x).groupby(group, sort=False)))
@@ -199,7 +200,8 @@ def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, 
     for i, name in enumerate(natural_sorted(parts)):
         part = parts[name]
         traces.append(go.Scatter(
-            x=plotly_literals(part[x]), y=part[y], mode="lines+markers", name=plotly_literal(name),
+            x=plotly_literals(part[x].astype(str).map(period_text)), y=part[y], mode="lines+markers",
+            name=plotly_literal(name),
             line={"color": CATEGORY[i % len(CATEGORY)], "width": 2.5}, marker={"size": 7},
             customdata=part[hover_n] if hover_n else None,
             hovertemplate=f"%{{fullData.name}} · %{{x}}<br>{y_title}：%{{y:.1f}}"
