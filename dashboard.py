@@ -9,6 +9,7 @@ from ui import chinese
 
 st.set_page_config(page_title="班组党建看板", page_icon="🚩", layout="wide")
 chinese.style()  # the framework's own texts in Chinese (uploader, empty dropdown, toolbars)
+ui.page_style()  # nothing cut on a narrow screen
 
 PAGES = {
     # 总览 lives at "/"; /overview (its own name, kept by old links) opens it too, without a popup.

@@ -77,7 +77,8 @@ def expected_from_text(frame) -> str:
     return "；".join(parts)
 
 
-if periodic:
+screens = ui.Screens("submissions", ["报送情况", "缺报清单", "名单类报表"])
+if periodic and (screens.show("报送情况") or screens.show("缺报清单")):
     chosen = st.radio("报表", [s.label for s in periodic], horizontal=True, key="submissions-sheet")
     sheet = next(s for s in periodic if s.label == chosen)
     word = PERIOD_WORDS[sheet.period]
@@ -88,54 +89,58 @@ if periodic:
     missing = due[~due["loaded"]]
     latest = cells["imported_at"].max()
 
-    ui.kpi_row([
-        {"label": f"{sheet.label} 已报送 / 应报送", "value": Ratio(loaded, len(due)), "none_text": "尚无应报送",
-         "help": f"应报送：各队从首次报送该表的{word}起（或管理员设置的起始月份起）的每个{word}；"
-                 "有数据行即算已报送"},
-        {"label": "缺报", "value": len(missing), "unit": " 份", "lower_is_better": True},
-        {"label": "涉及的队", "value": int(cells["unit"].nunique()), "unit": " 个"},
-        {"label": "最近一次导入", "value": timestamp_text(latest, with_time=False) or None, "none_text": "尚未导入"},
-    ])
-    if sheet.key in BY_DATE:
-        st.caption(f"{sheet.label}没有报送期间，按表中的“{BY_DATE[sheet.key]}”归入月份：某月没有记录即显示为“缺”，"
-                   "可能是漏报，也可能当月确实没有记录。")
-    st.caption(markdown_literal(f"应报送起始：{expected_from_text(cells)}。“{NOT_EXPECTED}”为起始之前，不算缺报。"))
+    if screens.show("报送情况"):
+        ui.kpi_row([
+            {"label": f"{sheet.label} 已报送 / 应报送", "value": Ratio(loaded, len(due)), "none_text": "尚无应报送",
+             "help": f"应报送：各队从首次报送该表的{word}起（或管理员设置的起始月份起）的每个{word}；"
+                     "有数据行即算已报送"},
+            {"label": "缺报", "value": len(missing), "unit": " 份", "lower_is_better": True},
+            {"label": "涉及的队", "value": int(cells["unit"].nunique()), "unit": " 个"},
+            {"label": "最近一次导入", "value": timestamp_text(latest, with_time=False) or None, "none_text": "尚未导入"},
+        ])
+        if sheet.key in BY_DATE:
+            st.caption(f"{sheet.label}没有报送期间，按表中的“{BY_DATE[sheet.key]}”归入月份：某月没有记录即显示为“缺”，"
+                       "可能是漏报，也可能当月确实没有记录。")
+        st.caption(markdown_literal(f"应报送起始：{expected_from_text(cells)}。“{NOT_EXPECTED}”为起始之前，不算缺报。"))
 
-    cells = cell_states(cells)
-    cells["column"] = [period_column(p) for p in cells["period"]]
-    fig = charts.heatmap(cells, "unit", "column", "state",
-                         f"各队{sheet.label}报送情况（数字为行数，“缺”为未报送，“{NOT_EXPECTED}”为应报送起始之前）",
-                         "行数", text="text", colors=CELL_COLOURS, zmax=SENT)
-    ui.chart(readable(fig), f"{sheet.label}报送情况")
+        cells = cell_states(cells)
+        cells["column"] = [period_column(p) for p in cells["period"]]
+        fig = charts.heatmap(cells, "unit", "column", "state",
+                             f"各队{sheet.label}报送情况（数字为行数，“缺”为未报送，“{NOT_EXPECTED}”为应报送起始之前）",
+                             "行数", text="text", colors=CELL_COLOURS, zmax=SENT)
+        ui.chart(readable(fig), f"{sheet.label}报送情况")
 
-    st.markdown(f"##### 缺报清单 · {sheet.label}")
-    shown = missing.assign(period=[period_text(p) for p in missing["period"]])
-    ui.table(shown, f"{sheet.label}缺报清单", columns={"unit": "队", "sheet": "报表", "period": word},
-             empty=f"所选范围内各队应报送的{sheet.label}均已报送。", key="download-missing")
+    if screens.show("缺报清单"):
+        st.markdown(f"##### 缺报清单 · {sheet.label}")
+        shown = missing.assign(period=[period_text(p) for p in missing["period"]])
+        ui.table(shown, f"{sheet.label}缺报清单", columns={"unit": "队", "sheet": "报表", "period": word},
+                 empty=f"所选范围内各队应报送的{sheet.label}均已报送。", key="download-missing", meeting_rows=16)
 
-    all_missing = matrix[matrix["expected"] & ~matrix["loaded"]]
-    if len(all_missing) > len(missing):
-        every = all_missing.assign(period=[period_text(p) for p in all_missing["period"]])
-        every = ui.labelled(every, {"unit": "队", "sheet": "报表", "period": "期间"})
-        ui.excel_download(f"下载全部报表的缺报清单（{len(all_missing)} 项）", {"全部缺报清单": every},
-                          "全部缺报清单", key="download-all-missing")
+        all_missing = matrix[matrix["expected"] & ~matrix["loaded"]]
+        if len(all_missing) > len(missing):
+            every = all_missing.assign(period=[period_text(p) for p in all_missing["period"]])
+            every = ui.labelled(every, {"unit": "队", "sheet": "报表", "period": "期间"})
+            ui.excel_download(f"下载全部报表的缺报清单（{len(all_missing)} 项）", {"全部缺报清单": every},
+                              "全部缺报清单", key="download-all-missing")
 
-st.markdown("##### 名单类报表（整份报送，无月份）")
-st.caption("发展党员、包保对子、责任区、管理委员会、理念口号、荣誉等按队整份报送，重新上传即替换该队原有名单。"
-           f"下表为每个队当前的行数和最近一次导入时间；从未报送、管理员也未设置起始月份的显示为“{NOT_EXPECTED}”。")
-if lists.empty:
-    st.caption("没有名单类报表。")
-else:
-    listed = cell_states(lists)
-    listed["imported_at"] = [timestamp_text(t) for t in listed["imported_at"]]
-    fig = charts.heatmap(listed, "unit", "sheet", "state",
-                         f"各队名单类报表（数字为行数，“缺”为未报送，“{NOT_EXPECTED}”为尚不要求）", "行数",
-                         text="text", colors=CELL_COLOURS, zmax=SENT)
-    ui.chart(readable(fig), "名单类报表报送情况")
-    ui.table(listed, "名单类报表报送情况",
-             columns={"unit": "队", "sheet": "报表", "loaded": "已报送", "expected": "应报送", "rows": "行数",
-                      "imported_at": "最近导入时间"},
-             key="download-lists")
+if screens.show("名单类报表"):
+    st.markdown("##### 名单类报表（整份报送，无月份）")
+    st.caption("发展党员、包保对子、责任区、管理委员会、理念口号、荣誉等按队整份报送，重新上传即替换该队原有名单。"
+               f"下表为每个队当前的行数和最近一次导入时间；从未报送、管理员也未设置起始月份的显示为“{NOT_EXPECTED}”。")
+    if lists.empty:
+        st.caption("没有名单类报表。")
+    else:
+        listed = cell_states(lists)
+        listed["imported_at"] = [timestamp_text(t) for t in listed["imported_at"]]
+        fig = charts.heatmap(listed, "unit", "sheet", "state",
+                             f"各队名单类报表（数字为行数，“缺”为未报送，“{NOT_EXPECTED}”为尚不要求）", "行数",
+                             text="text", colors=CELL_COLOURS, zmax=SENT)
+        ui.chart(readable(fig), "名单类报表报送情况")
+        if not screens.meeting:  # on the projector the chart says it all
+            ui.table(listed, "名单类报表报送情况",
+                     columns={"unit": "队", "sheet": "报表", "loaded": "已报送", "expected": "应报送", "rows": "行数",
+                              "imported_at": "最近导入时间"},
+                     key="download-lists")
 
 
 # ---------------------------------------------------------------- 应报送起始月份 (管理员)
@@ -186,6 +191,7 @@ def start_settings() -> None:
         st.rerun()
 
 
-start_settings()
+if not screens.meeting:  # a 管理员's setting, not for the projector
+    start_settings()
 if "start-saved" in st.session_state:
     st.success(st.session_state.pop("start-saved"), icon=":material/check:")

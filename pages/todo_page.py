@@ -48,8 +48,12 @@ def unit_table(items: pd.DataFrame, unit: str, selection) -> pd.DataFrame:
     return table
 
 
-selection = ui.show_page(todo_view.todo_view)
+selection = ui.current_filter()
 items = ui.metric("todo", selection).items
+units = units_of(items)
+# 会议模式: the counts on the first screen, then one screen a 队.
+screens = ui.Screens("todo", ["待办概况", *units])
+ui.show_page(todo_view.todo_view, screens, "待办概况")
 
 if items.empty:
     st.success(markdown_literal(f"{NOTHING_TO_DO}：截至{selection.as_of:%Y-%m-%d}，所选范围内没有需要督办的事项。"),
@@ -57,20 +61,26 @@ if items.empty:
     st.stop()
 
 kinds = [k for k in TODO_KIND_LABELS if k in set(items["kind"])]
-st.markdown("##### 相关页面")
-pages = list(dict.fromkeys(EXPLAINED_BY[k] for k in kinds))
-for col, (script, _, title, icon) in zip(st.columns(len(pages)), pages):
-    col.page_link(script, label=title, icon=icon)
+if not screens.meeting:
+    st.markdown("##### 相关页面")
+    pages = list(dict.fromkeys(EXPLAINED_BY[k] for k in kinds))
+    for col, (script, _, title, icon) in zip(st.columns(len(pages)), pages):
+        col.page_link(script, label=title, icon=icon)
 
-st.markdown("##### 督办清单（按队，最紧急的在前）")
-st.caption("同一队内先按事项的紧急程度（问题超期、对子逾期、待转正……），再按已过天数从长到短排列；"
-           "“（全队）”为整个队的事项（如缺报）。点“相关页面”一列在新标签页中打开说明该事项的页面。")
-for unit in units_of(items):
+    st.markdown("##### 督办清单（按队，最紧急的在前）")
+    st.caption("同一队内先按事项的紧急程度（问题超期、对子逾期、待转正……），再按已过天数从长到短排列；"
+               "“（全队）”为整个队的事项（如缺报）。点“相关页面”一列在新标签页中打开说明该事项的页面。")
+for unit in units:
+    if not screens.show(unit):
+        continue
     table = unit_table(items, unit, selection)
     per_kind = table["事项"].value_counts()
     st.markdown(f"###### {markdown_literal(unit)} · {len(table)} 项")
     st.caption(markdown_literal(" · ".join(f"{TODO_KIND_LABELS[k]} {per_kind[TODO_KIND_LABELS[k]]}"
                                            for k in kinds if TODO_KIND_LABELS[k] in per_kind)))
+    if screens.meeting:  # large print, no links or downloads on the projector
+        ui.meeting_table(table.drop(columns=[LINK]), rows=16)
+        continue
     st.dataframe(table, hide_index=True, width="stretch", placeholder="",
                  column_config={LINK: st.column_config.LinkColumn(LINK, display_text=r"#(.+)$"),
                                 "督办事项": st.column_config.TextColumn("督办事项", width="large")})

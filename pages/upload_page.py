@@ -456,39 +456,45 @@ if showing_demo:
     st.info("看板当前显示的是**演示数据**。这里上传的文件导入**正式数据库**，不会与演示数据混在一起；"
             "第一次导入成功后，看板自动切换为正式数据。", icon=":material/science:")
 
-flash = state.upload_flash
-if flash:
-    state.upload_flash = None
-    getattr(st, flash[0])(flash[1])
-
 user = ui.signed_in_user()
-if user.demo:
-    # 演示模式 has no accounts: the first real import needs a 管理员 first, or real names would be
-    # open to everyone.
-    first_admin_form()
-elif not user.can_upload:
-    st.info("你的角色是「查看」：可以查看各页数据和下载表格，不能上传报表。如需上传本队报表，请联系管理员开通「填报」权限。",
-            icon=":material/visibility:")
-else:
-    if user.role == UPLOADER:
-        st.info(f"只能上传本队（{user.unit}）的报表；含有其他队数据的文件不会导入。", icon=":material/badge:")
-    _upload_flow(user)
+# 会议模式: one part a screen (a projector shows the form, the template or a log, not all at once).
+screens = ui.Screens("upload", ["上传报表", "报表模板", "导入记录", "导出记录"])
+
+if screens.show("上传报表"):
+    flash = state.upload_flash
+    if flash:
+        state.upload_flash = None
+        getattr(st, flash[0])(flash[1])
+
+    if user.demo:
+        # 演示模式 has no accounts: the first real import needs a 管理员 first, or real names would be
+        # open to everyone.
+        first_admin_form()
+    elif not user.can_upload:
+        st.info("你的角色是「查看」：可以查看各页数据和下载表格，不能上传报表。如需上传本队报表，请联系管理员开通「填报」权限。",
+                icon=":material/visibility:")
+    else:
+        if user.role == UPLOADER:
+            st.info(f"只能上传本队（{user.unit}）的报表；含有其他队数据的文件不会导入。", icon=":material/badge:")
+        _upload_flow(user)
 
 # ---------------------------------------------------------------- template and documentation
 
-st.divider()
-st.subheader("报表模板")
-st.caption("模板中每种报表一张工作表，表头、下拉选项和填表说明齐全。各队按模板填报，检查最顺利。")
-st.download_button("下载报表模板（报表模板.xlsx）", template_bytes, file_name="报表模板.xlsx", mime=XLSX_MIME,
-                   key="download-template", icon=":material/download:", on_click="ignore")
-with st.expander("各报表的列和填写要求（报表说明）"):
-    try:
-        text = DOC_PATH.read_text(encoding="utf-8")
-        st.markdown("\n".join(line for line in text.splitlines()
-                              if not line.startswith("本文件由") and line != "# 报表说明"))
-    except OSError:
-        st.caption("报表说明文件缺失，请联系管理员。")
-st.page_link("pages/definitions_page.py", label="各指标的计算方法（指标口径）", icon=":material/menu_book:")
+if screens.show("报表模板"):
+    st.divider()
+    st.subheader("报表模板")
+    st.caption("模板中每种报表一张工作表，表头、下拉选项和填表说明齐全。各队按模板填报，检查最顺利。")
+    st.download_button("下载报表模板（报表模板.xlsx）", template_bytes, file_name="报表模板.xlsx", mime=XLSX_MIME,
+                       key="download-template", icon=":material/download:", on_click="ignore")
+    with st.expander("各报表的列和填写要求（报表说明）"):
+        try:
+            text = DOC_PATH.read_text(encoding="utf-8")
+            st.markdown("\n".join(line for line in text.splitlines()
+                                  if not line.startswith("本文件由") and line != "# 报表说明"))
+        except OSError:
+            st.caption("报表说明文件缺失，请联系管理员。")
+    st.page_link("pages/definitions_page.py", label="各指标的计算方法（指标口径）", icon=":material/menu_book:")
+
 
 # ---------------------------------------------------------------- import log (with undo) and export log
 
@@ -502,8 +508,10 @@ def _after_undo(import_id: int, was_demo: bool) -> None:
     _switch_view_if_needed(was_demo)
 
 
-st.divider()
-ui.import_log(real, user, lambda import_id: _after_undo(import_id, showing_demo))
-backup_download(real, user)  # 管理员 only
-st.divider()
-ui.export_log(user)
+if screens.show("导入记录"):
+    st.divider()
+    ui.import_log(real, user, lambda import_id: _after_undo(import_id, showing_demo))
+    backup_download(real, user)  # 管理员 only
+if screens.show("导出记录"):
+    st.divider()
+    ui.export_log(user)

@@ -84,10 +84,10 @@ def sidebar_filters() -> Filter:
         team_options = [team_label(t) for t in teams if not chosen_units or t[0] in chosen_units]
         st.session_state.filter_teams = _texts(st.session_state.get("filter_teams"), team_options)
         chosen_teams = st.multiselect("班组", team_options, key="filter_teams", placeholder="全部班组")
-        left, right = st.columns(2)
-        start = left.selectbox("起始月份", options, key="filter_start", format_func=_month_label)
+        # One under the other: side by side, "2023年12月" did not fit a 1366 px screen's sidebar.
+        start = st.selectbox("起始月份", options, key="filter_start", format_func=_month_label)
         start = _as_month(start) or st.session_state.filter_start
-        end = right.selectbox("结束月份", [m for m in options if m >= start], key="filter_end",
+        end = st.selectbox("结束月份", [m for m in options if m >= start], key="filter_end",
                               format_func=_month_label)
         end = max(start, _as_month(end) or start)
     by_label = {team_label(t): t for t in teams}

@@ -33,6 +33,21 @@ log = logging.getLogger("dangjian")
 ERROR_MESSAGE = "页面出现了意外问题，已记录。请刷新页面重试；如仍出现，请联系管理员。"
 
 
+# Nothing is cut on a narrow screen (1366×768 with the sidebar open): a KPI card's label, value and
+# change wrap instead of ending in "…", and the value is a little smaller when six cards share a row.
+FIT_CSS = """<style>
+[data-testid="stMetric"] [data-testid="stMarkdownContainer"], [data-testid="stMetric"] p {
+  white-space: normal !important; text-overflow: clip !important; overflow: visible !important;}
+[data-testid="stMetricDelta"] {height: auto !important;}
+@media (max-width: 1600px) {[data-testid="stMetricValue"] {font-size: 1.8rem;}}
+</style>"""
+
+
+def page_style() -> None:
+    """Once per run, before the page (st.html of a lone <style> takes no room)."""
+    st.html(FIT_CSS)
+
+
 def page_header(title: str, f: Filter, data_month: dt.date | None = None, note: str = "") -> None:
     st.title(markdown_literal(title))
     st.caption(markdown_literal(scope_text(f, data_month) + (f" · {note}" if note else "")))
@@ -73,14 +88,16 @@ def show_view(view: PageView, f: Filter) -> None:
         st.stop()
 
 
-def show_page(make_view) -> Filter:
-    """The common page: its view for the current filter, header (or empty state), every section;
-    returns the filter for the page's own tables."""
+def show_page(make_view, screens=None, screen: str | None = None) -> Filter:
+    """The common page: its view for the current filter, header (or empty state), every section
+    (in 会议模式 only on the given screen of ui.screens.Screens); returns the filter for the
+    page's own tables."""
     f = current_filter()
     view = shared_view(make_view, f)  # built once for every session with this filter and data
     show_view(view, f)
-    for section in view.sections:
-        show_section(section)
+    if screens is None or screens.show(screen):
+        for section in view.sections:
+            show_section(section)
     return f
 
 
@@ -99,7 +116,7 @@ def show_section(section: Section, heading: bool = True) -> None:
         kpi_row(list(section.kpis))
     pending: list[Chart] = []
     for item in section.charts:
-        if item.wide:
+        if item.wide and not meeting_mode():  # on the projector two a row, to fit one screen
             _chart_row(pending)
             pending = []
             _chart_row([item])
@@ -112,7 +129,7 @@ def show_section(section: Section, heading: bool = True) -> None:
 
 
 def _chart_row(items: list[Chart]) -> None:
-    if len(items) == 1 and items[0].wide:
+    if len(items) == 1 and (items[0].wide or meeting_mode()):
         show_chart(items[0])
     elif items:
         for col, item in zip(st.columns(2), items):
@@ -126,6 +143,9 @@ def show_chart(item: Chart, **layout) -> None:
         st.caption(markdown_literal(item.caption))
 
 
+MEETING_CHART_HEIGHT = 360  # px at most in 会议模式: cards and two rows of charts fit one 1080 px screen
+
+
 def chart(fig, name: str, wide: bool = False, layout: dict | None = None) -> None:
     """A Plotly chart, and under it a PNG of it rendered on the server (built only when clicked);
     a chart with nothing drawn (无数据, 未报送) only says so and offers no picture.
@@ -133,6 +153,8 @@ def chart(fig, name: str, wide: bool = False, layout: dict | None = None) -> Non
     The figure may belong to a view every session shares (ui.data.shared_view): it is never changed
     here; `layout` and 会议模式's larger text go onto a copy."""
     layout = {**(layout or {}), **({"font_size": 19, "title_font_size": 22} if meeting_mode() else {})}
+    if meeting_mode() and "height" not in layout and (fig.layout.height or 0) > MEETING_CHART_HEIGHT:
+        layout["height"] = MEETING_CHART_HEIGHT  # a long bar list is squeezed rather than cut by the screen
     if layout:  # larger text for the projector, a page's own height
         fig = go.Figure(fig)
         fig.update_layout(**layout)
@@ -159,15 +181,29 @@ def labelled(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.D
     return out
 
 
+MEETING_TABLE_ROWS = 12  # rows a table shows in 会议模式: with its heading it fits a screen's half
+
+
 def table(frame: pd.DataFrame, file_name: str, columns: dict[str, str] | None = None,
-          empty: str = "没有符合条件的记录", key: str | None = None) -> None:
-    """A detail table with a .xlsx download of what is shown (names masked unless allowed)."""
+          empty: str = "没有符合条件的记录", key: str | None = None, meeting_rows: int = MEETING_TABLE_ROWS) -> None:
+    """A detail table with a .xlsx download of what is shown (names masked unless allowed);
+    in 会议模式 its first rows in large print instead (a projector has no scrolling or downloads)."""
     if frame.empty:
         st.caption(empty)
         return
     shown = labelled(frame, columns)
+    if meeting_mode():
+        meeting_table(shown, meeting_rows)
+        return
     st.dataframe(shown, hide_index=True, width="stretch", placeholder="")  # missing values: empty, not "None"
     excel_download("下载 Excel", {file_name: shown}, file_name, key=key or f"download-{file_name}")
+
+
+def meeting_table(shown: pd.DataFrame, rows: int = MEETING_TABLE_ROWS) -> None:
+    """A table for the projector: static, large print, at most `rows` rows and how many more there are."""
+    st.table(shown.head(rows).fillna(""), hide_index=True)
+    if len(shown) > rows:
+        st.caption(f"共 {len(shown)} 条，此处显示前 {rows} 条；退出会议模式可查看全部或下载。")
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

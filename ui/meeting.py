@@ -16,6 +16,17 @@ h1 {font-size: 2.6rem !important; padding: 0.2rem 0 0 !important;}
 [data-testid="stMetricValue"] {font-size: 2.4rem;}
 [data-testid="stMetricLabel"] p {font-size: 1.1rem;}
 h5 {padding: 0.3rem 0 0.4rem !important;}
+/* 上一屏 / 下一屏 (ui.screens) at the top right, left of the exit button: they never cover content. */
+.st-key-meeting-screens {position: fixed; top: 0.3rem; right: 10.5rem; left: auto; z-index: 1000;
+  width: max-content !important; flex-wrap: nowrap !important; gap: 0.6rem;
+  background: rgba(255, 255, 255, 0.92); border-radius: 0.5rem; padding: 0 0.4rem;}
+.st-key-meeting-screens > div {width: auto !important; flex: 0 0 auto !important;}
+.st-key-meeting-screens p {font-size: 1.05rem; margin: 0; white-space: nowrap;}
+/* Tables (static in 会议模式: ui.frame.meeting_table), tabs and choices in large print. */
+[data-testid="stTable"] th, [data-testid="stTable"] td {font-size: 1.15rem !important; padding: 0.3rem 0.6rem !important;}
+[data-testid="stTab"] p, [data-testid="stWidgetLabel"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stRadio"] p, [data-testid="stButtonGroup"] p {font-size: 1.15rem !important;}
+h3 {font-size: 1.7rem !important; padding: 0.4rem 0 0.2rem !important;}
 /* Printed or exported as PDF: no card, chart or table is cut across two pages. */
 @media print {[data-testid="stElementContainer"], [data-testid="stHorizontalBlock"] {break-inside: avoid;}}
 </style>"""
