@@ -52,7 +52,7 @@ def _value_range(values, room: float = LABEL_ROOM, floor: float = 1.0) -> list[f
     lo = min(0.0, float(values.min())) if len(values) else 0.0
     hi = max(0.0, float(values.max())) if len(values) else 0.0
     span = max(hi - lo, floor)
-    return [lo - room * span if lo < 0 else 0.0, hi + room * span]
+    return [lo - room * span if lo < 0 else 0.0, max(hi + room * span, floor)]
 
 
 # The house look as a Plotly template: what every figure shares (fonts sized for a projector, white
