@@ -1,8 +1,10 @@
-"""指标口径: how every figure is computed (docs/指标口径.md) and what each sheet must contain
+"""指标口径: what every figure means and how it is counted, for users (lib/present/definitions.py; the
+developer version with ids and settings is docs/metrics.md), and what each sheet must contain
 (docs/报表说明.md, generated from the sheet declarations)."""
 import streamlit as st
 
 from lib.config import ROOT
+from lib.present.definitions import definitions_markdown
 
 DOCS = ROOT / "docs"
 
@@ -26,11 +28,7 @@ st.caption("看板上每个数字怎么算、各队报表怎么填。两份说�
 
 definitions_tab, sheets_tab = st.tabs(["指标口径", "报表说明"])
 with definitions_tab:
-    text = _doc("指标口径.md")
-    if text:
-        st.markdown(text)
-    else:
-        st.info("指标口径说明缺失，请联系管理员。")
+    st.markdown(definitions_markdown())
 with sheets_tab:
     st.page_link("pages/upload_page.py", label="下载报表模板、上传报表：数据上传", icon=":material/upload_file:")
     text = _doc("报表说明.md")

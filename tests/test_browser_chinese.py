@@ -116,9 +116,7 @@ def _foreign(requests: list[str], url: str) -> list[str]:
     return [r for r in requests if urlsplit(r).scheme not in ("data", "blob") and urlsplit(r).netloc != host]
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(
-    reason="指标口径 still speaks to developers (lib/metrics.py, SQL): #13 item 6")) if p == "definitions" else p
-    for p in PATHS], ids=lambda p: p or "root")
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p or "root")
 def test_every_page_is_chinese_and_offline(app, path):
     url, pg, requests = app
     requests.clear()

@@ -1,4 +1,4 @@
-"""Thresholds the 口径 depends on, in one place (docs/指标口径.md cites them)."""
+"""Thresholds the 口径 depends on, in one place (docs/metrics.md cites them; the 指标口径 page says them as sentences)."""
 from lib.ingest.sheets import SIX_GOODS
 
 OVERDUE_TALK_DAYS = 60        # an active pair with no talk in this many days is 逾期未谈

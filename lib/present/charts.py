@@ -39,6 +39,22 @@ def _natural_order(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     return frame.iloc[order]
 
 
+# Value labels: always upright, outside the bar and never clipped by the plot area; the value axis
+# leaves this much room beyond the longest bar (or the highest point) for them.
+LABEL_ROOM = 0.15
+OUTSIDE_LABELS = {"textposition": "outside", "textangle": 0, "cliponaxis": False}
+
+
+def _value_range(values, room: float = LABEL_ROOM, floor: float = 1.0) -> list[float]:
+    """An axis range from zero (or below, for negative values) to past the largest value, with room
+    for the value labels outside the bars at both ends."""
+    values = pd.Series(values, dtype=float).dropna()
+    lo = min(0.0, float(values.min())) if len(values) else 0.0
+    hi = max(0.0, float(values.max())) if len(values) else 0.0
+    span = max(hi - lo, floor)
+    return [lo - room * span if lo < 0 else 0.0, max(hi + room * span, floor)]
+
+
 # The house look as a Plotly template: what every figure shares (fonts sized for a projector, white
 # ground, legend and hover style). _layout adds the axes and what differs per figure.
 # Built on Plotly's own default template, so whatever the house does not set stays as it was.
@@ -84,6 +100,9 @@ def empty_figure(message: str = NO_DATA, title: str = "") -> go.Figure:
     return _layout(fig, title, height=240)
 
 
+GOAL_MARGIN = 80  # px on the right for the goal's note ("目标 0")
+
+
 def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, goal: float | None = None,
                hover_extra: str | None = None) -> go.Figure:
     """One measure over months: line with markers, the goal as a dashed line."""
@@ -94,17 +113,21 @@ def trend_line(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, go
     custom = plotly_literals(data[hover_extra]) if hover_extra else None
     hover = f"%{{x}}<br>{y_title}：%{{y}}" + ("<br>%{customdata}" if hover_extra else "") + "<extra></extra>"
     fig = go.Figure(go.Scatter(x=labels, y=data[y], mode="lines+markers+text", text=data[y],
-                               textposition="top center", line={"color": RED, "width": 3},
+                               textposition="top center", cliponaxis=False, line={"color": RED, "width": 3},
                                marker={"size": 8, "color": RED}, customdata=custom, hovertemplate=hover))
-    if goal is not None:
-        fig.add_hline(y=goal, line={"color": GREY, "dash": "dash", "width": 1.5},
-                      annotation_text=f"目标 {goal:g}", annotation_position="top left",
-                      annotation_font={"color": GREY})
-    fig.update_yaxes(title=y_title, rangemode="tozero")
+    # Room above the highest point for its label (the top label was cut off).
+    fig.update_yaxes(title=y_title, range=_value_range([*data[y], *([goal] if goal is not None else [])]))
     if (data[y].dropna() % 1 == 0).all():  # counts: whole-number ticks only
         fig.update_yaxes(dtick=max(1, int(data[y].max() // 8) + 1) if data[y].max() <= 80 else None)
     fig.update_xaxes(type="category")
-    return _layout(fig, title)
+    fig = _layout(fig, title)
+    if goal is not None:
+        # The goal's note sits in the right margin at the line's height, clear of the data labels.
+        fig.add_hline(y=goal, line={"color": GREY, "dash": "dash", "width": 1.5})
+        fig.add_annotation(text=f"目标 {goal:g}", xref="paper", x=1, xanchor="left", xshift=6, yref="y", y=goal,
+                           yanchor="middle", showarrow=False, font={"color": GREY, "size": 14})
+        fig.update_layout(margin_r=GOAL_MARGIN)
+    return fig
 
 
 def ratio_bars(frame: pd.DataFrame, label: str, n: str, N: str, title: str, value_title: str,
@@ -136,9 +159,9 @@ def count_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_ti
         return empty_figure(title=title)
     data = _natural_order(frame, label) if natural else frame.sort_values(value, ascending=True, kind="stable")
     fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h", marker={"color": color},
-                           text=data[value], textposition="auto",
+                           text=data[value], **OUTSIDE_LABELS,
                            hovertemplate="%{y}<br>" + value_title + "：%{x}<extra></extra>"))
-    fig.update_xaxes(title=value_title, rangemode="tozero")
+    fig.update_xaxes(title=value_title, range=_value_range(data[value]))
     fig.update_yaxes(type="category")
     return _layout(fig, title, height=max(240, 40 * len(data) + 80))
 
@@ -153,9 +176,9 @@ def ordered_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_
     data = data.iloc[::-1]  # horizontal bars draw bottom-up
     hover = "%{y}<br>" + value_title + "：%{x:.1f}" + ("<br>人数：%{customdata}" if n else "") + "<extra></extra>"
     fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h", marker={"color": color},
-                           text=[f"{v:g}" for v in data[value]], textposition="auto",
+                           text=[f"{v:g}" for v in data[value]], **OUTSIDE_LABELS,
                            customdata=data[n] if n else None, hovertemplate=hover))
-    fig.update_xaxes(title=value_title, rangemode="tozero")
+    fig.update_xaxes(title=value_title, range=_value_range(data[value]))
     fig.update_yaxes(type="category")
     return _layout(fig, title, height=max(240, 48 * len(data) + 80))
 
@@ -189,27 +212,71 @@ def heatmap(frame: pd.DataFrame, row: str, col: str, value: str, title: str, val
     return _layout(fig, title, height=max(260, 30 * len(grid.index) + 130))
 
 
+MAX_LINES = 8  # more lines than this cannot be told apart (and 96 cost 0.12 s a figure)
+
+
+def biggest_movers(frame: pd.DataFrame, x: str, y: str, group: str, count: int) -> list:
+    """The `count` groups whose value changed most (absolute) between their first and last period,
+    ties in natural order."""
+    ordered = frame.dropna(subset=[y]).sort_values(x, kind="stable").groupby(group, sort=False)[y]
+    change = (ordered.last() - ordered.first()).abs()
+    names = natural_sorted(change.index)
+    return sorted(names, key=lambda name: -change[name])[:count]
+
+
+def group_mean(frame: pd.DataFrame, x: str, y: str, weight: str | None = None) -> pd.DataFrame:
+    """The mean of all groups per period, weighted by `weight` (e.g. people) when given."""
+    data = frame.dropna(subset=[y])
+    w = data[weight].astype(float) if weight else pd.Series(1.0, index=data.index)
+    sums = pd.DataFrame({x: data[x], "yw": data[y] * w, "w": w, "n": data[weight] if weight else 1}) \
+        .groupby(x, sort=True).sum()
+    sums = sums[sums["w"] > 0]
+    return pd.DataFrame({x: sums.index, y: (sums["yw"] / sums["w"]).values, "n": sums["n"].values})
+
+
 def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, title: str, y_title: str,
-                   hover_n: str | None = None) -> go.Figure:
+                   hover_n: str | None = None, noun: str = "队", mean_name: str = "全矿平均") -> go.Figure:
     """Several series over periods (e.g. mean score per 队 per quarter), the periods as people read
-    them (2024年第2季度, not 2024Q2)."""
+    them (2024年第2季度, not 2024Q2).
+
+    At most MAX_LINES lines: with more groups than that, the mean of all of them (`mean_name`,
+    weighted by `hover_n`) and the groups that moved most, the subtitle saying so and where to
+    find the rest (choose them in the sidebar: a filter naming up to MAX_LINES draws them all)."""
     if frame.empty:
         return empty_figure(title=title)
-    parts = dict(tuple(frame.sort_values(x).groupby(group, sort=False)))
+    periods = plotly_literals(period_text(p) for p in natural_sorted(frame[x].astype(str).unique()))
+    names = natural_sorted(frame[group].unique())
+    shown, note = names, ""
+    if len(names) > MAX_LINES:
+        shown = biggest_movers(frame, x, y, group, MAX_LINES - 1)
+        rest = len(names) - len(shown)
+        note = (f"红线为{mean_name}（共 {len(names)} 个{noun}），另 {len(shown)} 条为首末期变化最大的{noun}；"
+                f"其余 {rest} 个{noun}可在左侧选择后查看")
+    parts = dict(tuple(frame[frame[group].isin(shown)].sort_values(x).groupby(group, sort=False)))
+    hover = (f"%{{fullData.name}} · %{{x}}<br>{y_title}：%{{y:.1f}}"
+             + ("<br>人数：%{customdata}" if hover_n else "") + "<extra></extra>")
     traces = []  # built first and handed over at once: adding traces one by one re-validates the figure
-    for i, name in enumerate(natural_sorted(parts)):
+    if note:
+        mean = group_mean(frame, x, y, hover_n)
+        traces.append(go.Scatter(
+            x=plotly_literals(mean[x].astype(str).map(period_text)), y=mean[y], mode="lines+markers",
+            name=plotly_literal(mean_name), line={"color": RED, "width": 4}, marker={"size": 8},
+            customdata=mean["n"] if hover_n else None, hovertemplate=hover))
+    for i, name in enumerate(n for n in names if n in parts):
         part = parts[name]
         traces.append(go.Scatter(
             x=plotly_literals(part[x].astype(str).map(period_text)), y=part[y], mode="lines+markers",
             name=plotly_literal(name),
             line={"color": CATEGORY[i % len(CATEGORY)], "width": 2.5}, marker={"size": 7},
-            customdata=part[hover_n] if hover_n else None,
-            hovertemplate=f"%{{fullData.name}} · %{{x}}<br>{y_title}：%{{y:.1f}}"
-                          + ("<br>人数：%{customdata}" if hover_n else "") + "<extra></extra>"))
+            customdata=part[hover_n] if hover_n else None, hovertemplate=hover))
     fig = go.Figure(data=traces)
     fig.update_yaxes(title=y_title)
-    fig.update_xaxes(type="category")
-    return _layout(fig, title, legend=True, height=420)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
+    fig = _layout(fig, title, legend=True, height=440 if note else 420)
+    if note:
+        fig.update_layout(title_subtitle={"text": plotly_literal(note), "font": {"size": 13, "color": GREY}},
+                          margin_t=84)
+    return fig
 
 
 def diverging_bars(frame: pd.DataFrame, label: str, value: str, title: str, value_title: str) -> go.Figure:
@@ -219,10 +286,10 @@ def diverging_bars(frame: pd.DataFrame, label: str, value: str, title: str, valu
     data = frame.sort_values(value, kind="stable")
     fig = go.Figure(go.Bar(y=plotly_literals(data[label]), x=data[value], orientation="h",
                            marker={"color": [RED if v > 0 else GREY for v in data[value]]},
-                           text=[f"{v:+d}" for v in data[value].astype(int)], textposition="outside",
-                           textangle=0, cliponaxis=False,
+                           text=[f"{v:+d}" for v in data[value].astype(int)], **OUTSIDE_LABELS,
                            hovertemplate="%{y}<br>" + value_title + "：%{x:+d}<extra></extra>"))
-    fig.update_xaxes(title=value_title, zeroline=True)
+    # Room beyond both ends: a negative label left of its bar stays clear of the names on the axis.
+    fig.update_xaxes(title=value_title, zeroline=True, range=_value_range(data[value], room=0.25))
     fig.update_yaxes(type="category")
     return _layout(fig, title, height=max(260, 34 * len(data) + 80))
 
@@ -266,9 +333,9 @@ def aging_bars(ages: pd.Series, title: str, overdue_after: int) -> go.Figure:
     counts = [int(((ages >= lo) & (ages <= hi)).sum()) for lo, hi, _ in AGE_BINS]
     labels = [name for _, _, name in AGE_BINS]  # the app's own words
     colors = [RED if lo > overdue_after else GREY for lo, _, _ in AGE_BINS]
-    fig = go.Figure(go.Bar(x=labels, y=counts, marker={"color": colors}, text=counts, textposition="auto",
+    fig = go.Figure(go.Bar(x=labels, y=counts, marker={"color": colors}, text=counts, **OUTSIDE_LABELS,
                            hovertemplate="%{x}：%{y} 个<extra></extra>"))
-    fig.update_yaxes(title="未办结问题数", rangemode="tozero")
+    fig.update_yaxes(title="未办结问题数", range=_value_range(counts))
     return _layout(fig, title)
 
 

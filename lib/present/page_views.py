@@ -84,7 +84,8 @@ def overview_view(get: Getter, f: Filter) -> PageView:
                                                           "各队包保职工覆盖率", "职工覆盖率"),
                   pairs.not_reported),
             chart("比学争优平均分", lambda: charts.lines_by_group(score_means, "quarter", "mean_score", "unit",
-                                                           "各队比学争优平均分", "平均分", hover_n="people"),
+                                                           "各队比学争优平均分", "平均分", hover_n="people",
+                                                           mean_name=_mean_name(f)),
                   sent.missing("scores")),
             chart("未办结问题", lambda: charts.aging_bars(ledger.open_ages["age_days"], "未办结问题的已过天数",
                                                      thresholds.OPEN_PROBLEM_DAYS), ledger.not_reported),
@@ -352,6 +353,11 @@ def overdue_problems_label() -> str:
 
 # ---------------------------------------------------------------- 三个体系
 
+def _mean_name(f: Filter) -> str:
+    """The mean line of a per-队 chart: of the whole mine, or of the 队 chosen."""
+    return "所选各队平均" if f.units or f.teams else "全矿平均"
+
+
 def scores_view(get: Getter, f: Filter, quarter: str | None = None) -> PageView:
     trend = get("score_trend", f)
     if trend.review.empty:
@@ -372,10 +378,11 @@ def scores_view(get: Getter, f: Filter, quarter: str | None = None) -> PageView:
 
     if len(f.units) == 1:
         lines = Chart("各班组平均分", charts.lines_by_group(trend.per_team, "quarter", "mean_score", "team",
-                                                      f"{f.units[0]}各班组平均分", "平均分", hover_n="people"))
+                                                      f"{f.units[0]}各班组平均分", "平均分", hover_n="people",
+                                                      noun="班组", mean_name=f"{f.units[0]}平均"))
     else:
         lines = Chart("各队平均分", charts.lines_by_group(trend.per_unit, "quarter", "mean_score", "unit", "各队平均分",
-                                                     "平均分", hover_n="people"))
+                                                     "平均分", hover_n="people", mean_name=_mean_name(f)))
     movers = chosen.movers.assign(label=charts.joined_labels(chosen.movers, ["unit", "team", "name"]))
     return PageView("比学争优", sections=(Section(
         kpis=(
