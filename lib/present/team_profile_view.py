@@ -36,6 +36,22 @@ def team_filter(f: Filter, unit: str, team: str | None = None) -> Filter:
     return replace(f, units=(unit,), teams=((unit, team),) if team else ())
 
 
+def team_from_points(points, teams) -> tuple[str, str] | None:
+    """The (队, 班组) of the first clicked point of a chart whose categories are team labels (队·班组,
+    as Plotly was given them: escaped by plotly_literal), among the known `teams`; None when no point
+    names a team. `points` are Streamlit's selection points (dicts with x, y, label …)."""
+    by_label = {}
+    for pair in teams:
+        label = team_label(tuple(pair))
+        by_label[label] = by_label[plotly_literal(label)] = (pair[0], pair[1])
+    for point in points or ():
+        for key in ("y", "x", "label"):
+            value = point.get(key) if isinstance(point, dict) else None
+            if isinstance(value, str) and value in by_label:
+                return by_label[value]
+    return None
+
+
 @dataclass(frozen=True)
 class Block:
     heading: str
