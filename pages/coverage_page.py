@@ -17,7 +17,8 @@ if len(coverage.per_team) > TOP_TEAMS:
     lowest = f"占比最低的 {TOP_TEAMS} 个"
     all_teams = st.segmented_control("显示班组", [lowest, "全部班组"], default=lowest, required=True,
                                      key="coverage_team_scope") != lowest
-ui.show_chart(team_share_chart(coverage, all_teams))
+ui.show_chart(team_share_chart(coverage, all_teams), team_click=True)
+st.caption("点击图中的班组，打开该班组的班组画像。")
 
 liaison, trend = ui.metric("liaison_rate", selection), ui.metric("blank_team_trend", selection)
 st.markdown("##### 空白班组及挂靠联系人")
