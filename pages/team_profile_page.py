@@ -24,9 +24,8 @@ COMPACT_CSS = """<style>
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.5rem;}
 [data-testid="stMetric"] {padding: 0.35rem 0.7rem !important;}
 [data-testid="stMetricValue"] {font-size: 1.6rem;}
-h6 {padding: 0.2rem 0 0 !important;}
 </style>"""
-TABLE_HEIGHT = 212  # five rows and the header; more rows scroll inside the table
+TABLE_HEIGHT = 248  # six rows and the header at most; more rows scroll inside the table
 
 
 def chosen(f, units: list[str]) -> tuple[str | None, str | None]:
@@ -65,8 +64,8 @@ def downloads(f, unit: str, team: str | None) -> None:
         return
     full, ind = full_names_shown(), indicators()
     left, right = st.columns(2)
-    for col, kind, label, mime, icon in ((left, "png", "下载图片（PNG）", profile_deck.PNG_MIME, ":material/image:"),
-                                         (right, "pptx", "下载幻灯片（PPTX）", profile_deck.PPTX_MIME,
+    for col, kind, label, mime, icon in ((left, "png", "图片（PNG）", profile_deck.PNG_MIME, ":material/image:"),
+                                         (right, "pptx", "幻灯片（PPTX）", profile_deck.PPTX_MIME,
                                           ":material/slideshow:")):
         col.download_button(label, lambda kind=kind: profile_deck.export_profile(ind, user, f, unit, team, kind,
                                                                                  False, full),
@@ -78,7 +77,8 @@ def table(frame: pd.DataFrame, empty: str) -> None:
     if frame.empty:
         st.caption(markdown_literal(empty))
     else:
-        st.dataframe(frame, hide_index=True, width="stretch", height=TABLE_HEIGHT, placeholder="")
+        st.dataframe(frame, hide_index=True, width="stretch", height=min(TABLE_HEIGHT, 35 * (len(frame) + 1) + 3),
+                     placeholder="")
 
 
 def block(item, count: bool = True) -> None:

@@ -91,6 +91,13 @@ def test_b_team_has_its_open_problem_and_its_todo_items(get):
     assert p.committee_text() == "没有管理委员会" and p.scores.empty
 
 
+def test_quiet_pairs_are_counted_as_the_todo_list_counts_them(get):
+    for unit, team in (("甲队", "A班"), ("甲队", "B班"), ("乙队", "C班")):
+        p = team_profile(get, JAN_FEB, unit, team)
+        assert p.overdue_pairs == int((p.todo["kind_label"] == "对子逾期未谈心").sum())
+        assert p.overdue_pairs == int((p.pairs["days_since"] >= p.overdue_days).sum())
+
+
 def test_a_unit_profile_puts_its_teams_side_by_side(get):
     u = unit_profile(get, JAN_FEB, "甲队")
     rows = u.teams.set_index("班组")

@@ -68,7 +68,7 @@ def test_the_team_in_the_url_gets_its_profile(busy_team):
     assert at.query_params.get("unit") == unit and at.query_params.get("team") == f"{unit}·{team}"
     names = people(at)
     assert names and not any("*" in n for n in names)
-    assert {b.proto.label for b in at.get("download_button")} == {"下载图片（PNG）", "下载幻灯片（PPTX）"}
+    assert {b.proto.label for b in at.get("download_button")} == {"图片（PNG）", "幻灯片（PPTX）"}
 
 
 def test_meeting_mode_masks_the_names_and_hides_the_downloads(busy_team):

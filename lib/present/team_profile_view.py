@@ -71,8 +71,9 @@ class TeamProfile:
     blank: bool | None             # None: not in the roster month
     history: pd.DataFrame          # month, state (空白 / 有党员 / 未报送)
     liaison: str
-    pairs: pd.DataFrame            # member_name, worker_name, last_talk, days_since, overdue
+    pairs: pd.DataFrame            # member_name, worker_name, last_talk, days_since
     overdue_days: int
+    overdue_pairs: int             # talk_activity.overdue: the pairs 待办督办 chases
     zones: pd.DataFrame            # zone_id, zone_name, owners
     committee_members: int
     slogans: pd.DataFrame          # category, content
@@ -89,10 +90,6 @@ class TeamProfile:
     @property
     def subtitle(self) -> str:
         return scope_text(self.f, self.roster_month)
-
-    @property
-    def overdue_pairs(self) -> int:
-        return int(self.pairs["overdue"].sum()) if len(self.pairs) else 0
 
     def history_text(self) -> str:
         """2024年1月–2024年3月 空白 → 2024年4月 有党员 (months in a row with the same state said once)."""
@@ -214,8 +211,8 @@ def team_profile(get: Getter, f: Filter, unit: str, team: str) -> TeamProfile:
         liaison = "无需挂靠（班组有党员）"
 
     talks = get("pair_talks", tf)
-    pairs = talks.pairs[["member_name", "worker_name", "last_talk", "days_since"]].copy()
-    pairs["overdue"] = pairs["days_since"] > talks.overdue_days
+    pairs = talks.pairs[["member_name", "worker_name", "last_talk", "days_since"]]
+    overdue = get("talk_activity", tf).overdue
 
     zones = get("team_zones", tf).zones
     zones = (zones.groupby(["zone_id", "zone_name"], sort=False)["owner_name"]
@@ -235,8 +232,8 @@ def team_profile(get: Getter, f: Filter, unit: str, team: str) -> TeamProfile:
 
     return TeamProfile(unit, team, tf, coverage.roster_month, headcount, members,
                        Ratio(members, headcount), blank, history, liaison, pairs.reset_index(drop=True),
-                       talks.overdue_days, zones, committee_members, slogans, scores, ranks, honours, problems,
-                       todo.reset_index(drop=True))
+                       talks.overdue_days, len(overdue), zones, committee_members, slogans, scores, ranks, honours,
+                       problems, todo.reset_index(drop=True))
 
 
 # ---------------------------------------------------------------- a 队's teams side by side
@@ -281,6 +278,7 @@ def unit_profile(get: Getter, f: Filter, unit: str) -> UnitProfile:
     coverage = get("team_coverage", uf)
     liaisons = get("liaison_rate", uf).blank_teams
     talks = get("pair_talks", uf)
+    overdue = get("talk_activity", uf).overdue
     zones = get("team_zones", uf).zones
     committee = get("committee", uf).per_team
     slogans = get("slogans", uf).entries
@@ -305,7 +303,7 @@ def unit_profile(get: Getter, f: Filter, unit: str) -> UnitProfile:
         rows.append((t, str(r.headcount), str(r.members), percent(r.member_share if r.headcount else None),
                      "是" if r.blank else "否",
                      ("有" if bool(liaison["has_liaison"].iloc[0]) else "无") if r.blank and len(liaison) else "—",
-                     str(len(mine)), str(int((mine["days_since"] > talks.overdue_days).sum())),
+                     str(len(mine)), str(count(overdue, t, "worker_team")),
                      str(zones.loc[zones["team"] == t, "zone_id"].nunique()),
                      f"{int(committee.loc[committee['team'] == t, 'committee_members'].sum())} 人",
                      f"{count(slogans, t)} 条", score, str(count(honours, t)), str(count(problems, t)),
