@@ -32,6 +32,7 @@ from lib.store.logs import log_export
 
 PNG_MIME = "image/png"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+CROP_TOP = 0.2   # the canvas's title and cards (team_profile_view._frame_figure): above 20 % of its height
 
 
 def getter(indicators: Indicators, full_names: bool) -> Getter:
@@ -66,14 +67,14 @@ def pptx_bytes(shown: TeamProfile | UnitProfile) -> bytes:
     _page_frame(slide, shown.title, shown.subtitle, "姓名、工号按导出权限打码；口径见“指标口径”页。")
     top, card_h = Inches(1.3), Inches(1.0)
     _kpi_cards(slide, shown.cards(), top, card_h)
-    # The canvas without its own title and cards: crop the picture to the tables (the top 21.5 %).
+    # The canvas without its own title and cards (the slide has them): its top CROP_TOP cut off.
     body = top + card_h + Inches(0.1)
     height = Inches(6.8) - body
-    width = int(height * CANVAS[0] / (CANVAS[1] * 0.785))
+    width = int(height * CANVAS[0] / (CANVAS[1] * (1 - CROP_TOP)))
     width = min(width, SLIDE_W - 2 * MARGIN)
     left = int((SLIDE_W - width) / 2)
     picture = slide.shapes.add_picture(io.BytesIO(png_bytes(shown)), left, body, width=width, height=height)
-    picture.crop_top = 0.215
+    picture.crop_top = CROP_TOP
     return _save(prs)
 
 

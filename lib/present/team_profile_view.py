@@ -380,11 +380,11 @@ def team_figure(profile: TeamProfile) -> go.Figure:
     fig.data[-1].columnwidth = [1, 9]
     blocks = profile.blocks()
     for i, block in enumerate(blocks):
-        col, top = i % 3, (0.54 if i < 3 else 0.26)
+        col, top = i % 3, (0.55 if i < 3 else 0.26)
         x = (col / 3 + 0.005, (col + 1) / 3 - 0.005)
         shown, more = _shown_rows(block)
         _heading(fig, block.heading + (f"（{len(block.table)}）" if len(block.table) else ""), x[0], top + 0.005)
-        fig.add_trace(_table(shown, x, (top - 0.255, top), font=14))
+        fig.add_trace(_table(shown, x, (max(0, top - 0.26), top), font=14))
         if more:
             fig.add_annotation(text=plotly_literal(more), x=x[1], y=top + 0.005, xref="paper", yref="paper",
                                xanchor="right", yanchor="bottom", showarrow=False,
