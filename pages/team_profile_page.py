@@ -95,7 +95,7 @@ unit, team = chosen(selection, units)
 if unit is None:
     ui.page_header(TITLE, selection)
     chooser(units, teams, unit, team)
-    st.info("请选择一个队查看其各班组，或再选择班组查看该班组的画像；也可以在“党员覆盖”等页的班组图表中点击班组。",
+    st.info("请选择一个队查看其各班组，或再选择班组查看该班组的画像；也可以在“党员覆盖”页的班组图表中点击班组。",
             icon=":material/info:")
     st.stop()
 
