@@ -12,7 +12,13 @@ import streamlit as st
 import ui
 from lib.present import profile_deck, render
 from lib.present.literal import markdown_literal
-from lib.present.team_profile_view import NO_TEAM, TITLE, TeamProfile, team_profile, unit_profile
+from lib.present.team_profile_view import (
+    NO_TEAM,
+    TITLE,
+    TeamProfile,
+    team_profile,
+    unit_profile,
+)
 from ui.data import indicators, units_and_teams
 from ui.filters import pick_team
 from ui.signin import full_names_shown

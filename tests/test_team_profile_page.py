@@ -4,6 +4,8 @@ by side, the chooser, masking in 会议模式 (downloads hidden there), and the 
 team chart of 党员覆盖 (ui.frame.chart team_click)."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -111,7 +113,6 @@ def test_a_click_on_a_team_in_the_coverage_chart_opens_its_profile(monkeypatch):
     at.switch_page("pages/coverage_page.py").run()
     assert not at.exception
     chart = next(c for c in at.get("plotly_chart") if "team-click" in c.proto.id)
-    import json
     figure = json.loads(chart.proto.spec)
     label = figure["data"][0]["y"][-1]   # the top bar
     unit, team = label.split("·", 1)
