@@ -35,6 +35,7 @@ PAGES = {
         st.Page("pages/upload_page.py", title="数据上传", icon=":material/upload_file:", url_path="upload"),
         st.Page("pages/submissions_page.py", title="报送情况", icon=":material/fact_check:", url_path="submissions"),
         st.Page("pages/todo_page.py", title="待办督办", icon=":material/checklist:", url_path="todo"),
+        st.Page("pages/team_profile_page.py", title="班组画像", icon=":material/badge:", url_path="team-profile"),
         st.Page("pages/definitions_page.py", title="指标口径", icon=":material/menu_book:", url_path="definitions"),
     ],
 }

@@ -19,6 +19,7 @@ from lib.present.view_parts import team_label
 from ui.data import get_store, units_and_teams
 
 MONTH_FORMATS = ("%Y-%m", "%Y年%m月", "%Y-%m-%d")
+TEAM_PICK = "team_pick"  # (队, 班组 or None) asked for by a chart click or the 班组画像 chooser
 SPAN_YEARS = 20  # months further than this from the loaded ones are not offered (a URL of 9999-12)
 
 
@@ -75,6 +76,10 @@ def sidebar_filters() -> Filter:
         st.session_state.filter_teams = _texts(params.get_all("team"), [team_label(t) for t in teams])
         st.session_state.filter_start = _as_month(params.get("from"))
         st.session_state.filter_end = _as_month(params.get("to"))
+    pick = st.session_state.pop(TEAM_PICK, None)
+    if pick:  # applied here, before the widgets are drawn: the sidebar and the URL then show it
+        st.session_state.filter_units = [pick[0]]
+        st.session_state.filter_teams = [team_label(pick)] if pick[1] else []
     st.session_state.filter_units = _texts(st.session_state.filter_units, units)
     options = _settle_months(months)
     with st.sidebar:
@@ -120,6 +125,12 @@ def _write_url(f: Filter) -> None:
                 st.query_params[key] = value
             elif key in st.query_params:
                 del st.query_params[key]
+
+
+def pick_team(unit: str, team: str | None = None) -> None:
+    """Make the filter one 队 (and one of its 班组) from the next run on (a widget's value cannot be
+    set once it is drawn, so the sidebar applies it before drawing its widgets)."""
+    st.session_state[TEAM_PICK] = (unit, team)
 
 
 def current_filter() -> Filter:

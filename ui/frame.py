@@ -20,16 +20,18 @@ from lib.present import charts, render
 from lib.present.exports import export_chart_png, export_table
 from lib.present.formatting import percent
 from lib.present.literal import markdown_literal
+from lib.present.team_profile_view import team_from_points
 from lib.present.view_parts import Chart, Kpi, PageView, Section, scope_text
 from lib.store.database import Store
 from lib.store.faults import StoreFault
 from ui import chinese
-from ui.data import get_store, shared_view
-from ui.filters import current_filter
+from ui.data import get_store, shared_view, units_and_teams
+from ui.filters import current_filter, pick_team
 from ui.meeting import meeting_mode
 from ui.signin import full_names_shown, signed_in_user
 
 log = logging.getLogger("dangjian")
+TEAM_PROFILE_PAGE = "pages/team_profile_page.py"  # where a click on a team in a chart goes (班组画像)
 ERROR_MESSAGE = "页面出现了意外问题，已记录。请刷新页面重试；如仍出现，请联系管理员。"
 
 
@@ -137,8 +139,8 @@ def _chart_row(items: list[Chart]) -> None:
                 show_chart(item)
 
 
-def show_chart(item: Chart, **layout) -> None:
-    chart(item.figure, item.name, wide=item.wide, layout=layout)
+def show_chart(item: Chart, team_click: bool = False, **layout) -> None:
+    chart(item.figure, item.name, wide=item.wide, layout=layout, team_click=team_click)
     if item.caption:
         st.caption(markdown_literal(item.caption))
 
@@ -146,9 +148,12 @@ def show_chart(item: Chart, **layout) -> None:
 MEETING_CHART_HEIGHT = 360  # px at most in 会议模式: cards and two rows of charts fit one 1080 px screen
 
 
-def chart(fig, name: str, wide: bool = False, layout: dict | None = None) -> None:
+def chart(fig, name: str, wide: bool = False, layout: dict | None = None, team_click: bool = False) -> None:
     """A Plotly chart, and under it a PNG of it rendered on the server (built only when clicked);
     a chart with nothing drawn (无数据, 未报送) only says so and offers no picture.
+
+    `team_click`: the chart's categories are teams (队·班组); clicking one opens its 班组画像 with
+    the filter set to that team (in the URL too).
 
     The figure may belong to a view every session shares (ui.data.shared_view): it is never changed
     here; `layout` and 会议模式's larger text go onto a copy."""
@@ -158,7 +163,16 @@ def chart(fig, name: str, wide: bool = False, layout: dict | None = None) -> Non
     if layout:  # larger text for the projector, a page's own height
         fig = go.Figure(fig)
         fig.update_layout(**layout)
-    st.plotly_chart(fig, config={**charts.chart_config(name), **chinese.PLOTLY_CONFIG}, theme=None)
+    config = {**charts.chart_config(name), **chinese.PLOTLY_CONFIG}
+    if team_click and fig.data:
+        event = st.plotly_chart(fig, config=config, theme=None, on_select="rerun", selection_mode="points",
+                                key=f"team-click-{name}")
+        picked = team_from_points(event["selection"]["points"] if event else [], units_and_teams()[1])
+        if picked:
+            pick_team(*picked)
+            st.switch_page(TEAM_PROFILE_PAGE)
+    else:
+        st.plotly_chart(fig, config=config, theme=None)
     if not fig.data or meeting_mode() or render.problem():  # no browser on the server: no picture either
         return
     user, store = signed_in_user(), get_store()[0]

@@ -101,3 +101,31 @@ def talk_activity(source: Source, f: Filter) -> TalkActivity:
         ORDER BY days_since DESC, pr.member_unit, pr.member_id, pr.worker_id""", p)
     return TalkActivity(int(talks), ratio(covered, paired), overdue, by_method, int(found),
                         thresholds.OVERDUE_TALK_DAYS, not_reported(source, f, "talks", "pairs"))
+
+
+# ---------------------------------------------------------------- each pair's latest talk (班组画像)
+
+@dataclass(frozen=True)
+class PairTalks:
+    pairs: pd.DataFrame           # every active pair of the workers in scope: member_unit, member_id, member_name,
+                                  # worker_unit, worker_team, worker_id, worker_name, paired_on, last_talk,
+                                  # days_since (from the last talk, or the pairing without one, to the as-of date)
+    overdue_days: int
+    not_reported: tuple[str, ...] = ()
+
+
+def pair_talks(source: Source, f: Filter) -> PairTalks:
+    """Every active pair (the worker's 队/班组 in scope) with the days since its last talk — the
+    quiet ones are talk_activity.overdue; this lists them all, longest quiet first."""
+    p = f.params()
+    pair_scope = scope_sql("pr.worker_unit", "pr.worker_team")
+    pairs = frame(source.store, f"""
+        WITH last_talk AS (SELECT member_id, worker_id, max(talk_date) AS last_talk FROM talks
+                           WHERE talk_date <= $as_of GROUP BY ALL)
+        SELECT pr.member_unit, pr.member_id, pr.member_name, pr.worker_unit, pr.worker_team, pr.worker_id,
+               pr.worker_name, pr.paired_on, lt.last_talk,
+               date_diff('day', coalesce(lt.last_talk, pr.paired_on), $as_of) AS days_since
+        FROM pairs pr LEFT JOIN last_talk lt USING (member_id, worker_id)
+        WHERE {ACTIVE_PAIR.replace('paired_on', 'pr.paired_on').replace('ended_on', 'pr.ended_on')} AND {pair_scope}
+        ORDER BY days_since DESC, pr.worker_unit, pr.worker_team, pr.member_id, pr.worker_id""", p)
+    return PairTalks(pairs, thresholds.OVERDUE_TALK_DAYS, not_reported(source, f, "pairs", "talks"))

@@ -18,7 +18,7 @@ from lib.metrics.development import dev_pipeline, dev_shares
 from lib.metrics.ledger import problem_ledger
 from lib.metrics.model_posts import model_posts
 from lib.metrics.overview import headlines, overview
-from lib.metrics.pairs_talks import pair_coverage, talk_activity
+from lib.metrics.pairs_talks import pair_coverage, pair_talks, talk_activity
 from lib.metrics.query import Filter, Source
 from lib.metrics.reporting import reported_sheets
 from lib.metrics.scope import roster_month
@@ -26,7 +26,7 @@ from lib.metrics.scores import mean_score, score_means, score_trend
 from lib.metrics.submissions import submission_status
 from lib.metrics.team_building import committee, honours, slogans
 from lib.metrics.todo import todo
-from lib.metrics.zones import zones
+from lib.metrics.zones import team_zones, zones
 from lib.store.database import Store
 
 Getter = Callable[[str, Filter], Any]
@@ -41,8 +41,10 @@ INDICATORS: dict[str, Callable[[Source, Filter], Any]] = {
     "liaison_rate": liaison_rate,
     "pair_coverage": pair_coverage,
     "talk_activity": talk_activity,
+    "pair_talks": pair_talks,                # every active pair with the days since its last talk (班组画像)
     "problem_ledger": problem_ledger,
     "zones": zones,
+    "team_zones": team_zones,                # which zones cover each team (班组画像)
     "model_posts": model_posts,
     "score_means": score_means,              # per quarter and 队; the ranking (score_trend) is not needed for it
     "mean_score": mean_score,

@@ -47,3 +47,22 @@ def zones(source: Source, f: Filter) -> Zones:
                  ratio(teams["covered"].sum(), len(teams)),
                  teams[~teams["covered"]][["unit", "team"]].reset_index(drop=True), not_members,
                  not_reported(source, f, "zones", "roster"))
+
+
+@dataclass(frozen=True)
+class TeamZones:
+    zones: pd.DataFrame           # unit, team, zone_id, zone_name, owner_id, owner_name: each 承包人 of each zone
+                                  # whose 覆盖班组 name a team in scope
+    not_reported: tuple[str, ...] = ()
+
+
+def team_zones(source: Source, f: Filter) -> TeamZones:
+    """Which zones cover each team in scope (a zone lists its teams in 覆盖班组, joined by 、)."""
+    p = f.params()
+    found = frame(source.store, f"""
+        WITH covered AS (
+            SELECT unit, zone_id, zone_name, owner_id, owner_name, unnest(string_split(covered_teams, '、')) AS team
+            FROM zones WHERE coalesce(covered_teams, '') <> '')
+        SELECT DISTINCT unit, team, zone_id, zone_name, owner_id, owner_name
+        FROM covered WHERE {scope_sql('unit', 'team')} ORDER BY unit, team, zone_id, owner_id""", p)
+    return TeamZones(found, not_reported(source, f, "zones"))
