@@ -30,14 +30,19 @@ EXPLAINED_BY = {
 LINK = "相关页面"
 
 
-def link(kind: str, unit: str, selection) -> str:
-    """A relative link to the explaining page for the item's 队 and the same months (and 会议模式);
-    the page's title after # is what the cell shows."""
-    _, path, title, _ = EXPLAINED_BY[kind]
+def link_query(unit: str, selection) -> dict:
+    """What a link to an explaining page carries: the item's 队, the same months, and 会议模式."""
     query = {"unit": unit, "from": selection.start.strftime("%Y-%m"), "to": selection.end.strftime("%Y-%m")}
     if ui.meeting_mode():
         query["mode"] = "meeting"
-    return f"{path}?{urlencode(query)}#{title}"
+    return query
+
+
+def link(kind: str, unit: str, selection) -> str:
+    """A relative link to the explaining page for the item's 队; the page's title after # is what
+    the cell shows."""
+    _, path, title, _ = EXPLAINED_BY[kind]
+    return f"{path}?{urlencode(link_query(unit, selection))}#{title}"
 
 
 def unit_table(items: pd.DataFrame, unit: str, selection) -> pd.DataFrame:
@@ -78,8 +83,11 @@ for unit in units:
     st.markdown(f"###### {markdown_literal(unit)} · {len(table)} 项")
     st.caption(markdown_literal(" · ".join(f"{TODO_KIND_LABELS[k]} {per_kind[TODO_KIND_LABELS[k]]}"
                                            for k in kinds if TODO_KIND_LABELS[k] in per_kind)))
-    if screens.meeting:  # large print, no links or downloads on the projector
-        ui.meeting_table(table.drop(columns=[LINK]), rows=16)
+    if screens.meeting:  # large print; the explaining pages as buttons under it, no downloads
+        ui.meeting_table(table.drop(columns=[LINK, "队"]), rows=10)  # the 队 is the screen's heading
+        related = list(dict.fromkeys(EXPLAINED_BY[k] for k in per_unit(items, unit)["kind"]))
+        for col, (script, _, title, icon) in zip(st.columns(len(related)), related):
+            col.page_link(script, label=title, icon=icon, query_params=link_query(unit, selection))
         continue
     st.dataframe(table, hide_index=True, width="stretch", placeholder="",
                  column_config={LINK: st.column_config.LinkColumn(LINK, display_text=r"#(.+)$"),

@@ -215,7 +215,7 @@ def table(frame: pd.DataFrame, file_name: str, columns: dict[str, str] | None = 
 
 def meeting_table(shown: pd.DataFrame, rows: int = MEETING_TABLE_ROWS) -> None:
     """A table for the projector: static, large print, at most `rows` rows and how many more there are."""
-    st.table(shown.head(rows).fillna(""), hide_index=True)
+    st.table(shown.head(rows).astype(object).fillna(""), hide_index=True)  # a missing value: empty
     if len(shown) > rows:
         st.caption(f"共 {len(shown)} 条，此处显示前 {rows} 条；退出会议模式可查看全部或下载。")
 

@@ -195,3 +195,36 @@ def definitions_markdown() -> str:
                 out += [f"- {line}" for line in d.rules]
             out += ["", "**来自哪张表**：" + "、".join(f"《{name}》" for name in d.sheet_names)]
     return "\n".join(out) + "\n"
+
+
+def markdown_sections(text: str, prefix: str = "### ", intro: str = "说明") -> list[tuple[str, str]]:
+    """A document cut at its headings of one level: (heading, the section's text with its heading).
+    Text before the first heading, if any, is its own section, titled `intro`."""
+    sections: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            sections.append((line[len(prefix):].strip(), [line]))
+        elif sections:
+            sections[-1][1].append(line)
+        elif line.strip():
+            sections.append((intro, [line]))
+    return [(title, "\n".join(lines).strip() + "\n") for title, lines in sections]
+
+
+def screen_parts(text: str, max_lines: int = 34, intro: str = "说明") -> list[tuple[str, str]]:
+    """The document as screens for 会议模式: one a section, a long one cut between its subsections
+    into parts of at most about `max_lines` lines, each under its heading with (1/2), (2/2)."""
+    parts: list[tuple[str, str]] = []
+    for title, body in markdown_sections(text, intro=intro):
+        if body.count("\n") <= max_lines:
+            parts.append((title, body))
+            continue
+        chunks: list[list[str]] = [[]]
+        for _, piece in markdown_sections(body.split("\n", 1)[1], prefix="#### "):
+            if chunks[-1] and sum(c.count("\n") for c in chunks[-1]) + piece.count("\n") > max_lines:
+                chunks.append([])
+            chunks[-1].append(piece)
+        for i, chunk in enumerate(chunks, start=1):
+            name = f"{title}（{i}/{len(chunks)}）"
+            parts.append((name, f"### {name}\n" + "\n".join(chunk)))
+    return parts
