@@ -42,8 +42,6 @@ SCROLL_HEIGHT = ("() => Math.max(...[...document.querySelectorAll('[data-testid=
 ALLOWED = {"XLSX", "XLSM", "XLS", "ET", "CSV", "PPTX", "PNG", "PDF", "MB", "KB", "GB", "Excel", "WPS"}
 # A file the administrator is told to edit (ui/signin.py, 演示模式 note): a path, not a word.
 ALLOWED_TEXT = [".streamlit/secrets.toml.example",
-                # KNOWN GAP, to remove: the 管理员's restore hint on 数据上传 (ui/backup.py) is a command line.
-                "python -m lib.cli restore 备份文件.duckdb",
                 # 报表说明: a 季度 may be typed as 2024Q2 (会议模式 shows the sheets' requirements too).
                 "2024Q2"]
 

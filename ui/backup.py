@@ -25,7 +25,8 @@ def backup_download(real: Store, user: User) -> None:
         return
     st.markdown("**备份数据库**")
     st.caption("下载正式数据库的完整副本（导入、导出和操作记录都在其中），看板照常使用。每次下载都记入操作记录。"
-               "恢复：`python -m lib.cli restore 备份文件.duckdb`，只接受本看板、本版本的备份。")
+               "恢复备份由运维人员在服务器上用命令行工具完成（见部署说明中的“备份与恢复”），"
+               "只接受本看板、本版本的备份。")
     name = backup_file_name()
 
     def data(store=real, who=user, file_name=name) -> bytes:
