@@ -20,8 +20,7 @@ if screens.show("各班组党员占比"):
         lowest = f"占比最低的 {TOP_TEAMS} 个"
         all_teams = st.segmented_control("显示班组", [lowest, "全部班组"], default=lowest, required=True,
                                          key="coverage_team_scope") != lowest
-    ui.show_chart(team_share_chart(coverage, all_teams), team_click=True,
-                  **({"height": 820} if screens.meeting else {}))
+    ui.show_chart(team_share_chart(coverage, all_teams), **({"height": 820} if screens.meeting else {}))
     st.caption("点击图中的班组，打开该班组的班组画像。")
 
 if screens.show("空白班组"):

@@ -125,6 +125,10 @@ def test_a_click_on_a_team_bar_names_the_team():
     assert team_from_points([{"x": "甲队·A班", "y": 3}], teams) == ("甲队", "A班")
     assert team_from_points([{"y": "丙队·D班"}], teams) is None
     assert team_from_points([], teams) is None
+    # A person's bar (比学争优's 名次进退: 队·班组·姓名, the name masked or not) names the person's team.
+    assert team_from_points([{"x": -5, "y": "甲队·B班·王*"}], teams) == ("甲队", "B班")
+    assert team_from_points([{"y": plotly_literal("乙<b>队·C班·张三")}], teams) == ("乙<b>队", "C班")
+    assert team_from_points([{"y": "甲队·Z班·王*"}], teams) is None
 
 
 def test_the_canvases_hold_every_part(get):

@@ -130,3 +130,28 @@ def test_a_click_on_a_team_in_the_coverage_chart_opens_its_profile(monkeypatch):
     assert [t.value for t in at.title] == [f"班组画像 · {unit}·{team}"]
     assert at.query_params.get("unit") == unit and at.query_params.get("team") == label
     assert isinstance(next(t.value for t in at.dataframe), pd.DataFrame)
+
+
+def test_a_click_on_a_person_in_the_scores_chart_opens_the_persons_team(monkeypatch):
+    """比学争优's 名次进退 bars are people (队·班组·姓名, masked): a click opens their team's 画像."""
+    import streamlit as st
+
+    at = profile_page({})
+    at.switch_page("pages/scores_page.py").run()
+    assert not at.exception
+    chart = next(c for c in at.get("plotly_chart") if "team-click-名次进退" in c.proto.id)
+    label = json.loads(chart.proto.spec)["data"][0]["y"][0]
+    unit, team, _ = label.split("·")
+    clicked = {"selection": {"points": [{"y": label, "x": 3, "point_index": 0, "curve_number": 0}],
+                             "point_indices": [0], "box": [], "lasso": []}}
+    real = st.plotly_chart
+
+    def clicking(fig, *args, **kwargs):
+        result = real(fig, *args, **kwargs)
+        return clicked if kwargs.get("key") == "team-click-名次进退" else result
+
+    monkeypatch.setattr(st, "plotly_chart", clicking)
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == [f"班组画像 · {unit}·{team}"]
+    assert at.query_params.get("unit") == unit and at.query_params.get("team") == f"{unit}·{team}"

@@ -139,8 +139,8 @@ def _chart_row(items: list[Chart]) -> None:
                 show_chart(item)
 
 
-def show_chart(item: Chart, team_click: bool = False, **layout) -> None:
-    chart(item.figure, item.name, wide=item.wide, layout=layout, team_click=team_click)
+def show_chart(item: Chart, **layout) -> None:
+    chart(item.figure, item.name, wide=item.wide, layout=layout, team_click=item.teams)
     if item.caption:
         st.caption(markdown_literal(item.caption))
 
@@ -152,8 +152,8 @@ def chart(fig, name: str, wide: bool = False, layout: dict | None = None, team_c
     """A Plotly chart, and under it a PNG of it rendered on the server (built only when clicked);
     a chart with nothing drawn (无数据, 未报送) only says so and offers no picture.
 
-    `team_click`: the chart's categories are teams (队·班组); clicking one opens its 班组画像 with
-    the filter set to that team (in the URL too).
+    `team_click`: the chart's categories are teams (队·班组, or a person as 队·班组·姓名); clicking
+    one opens its 班组画像 with the filter set to that team (in the URL too).
 
     The figure may belong to a view every session shares (ui.data.shared_view): it is never changed
     here; `layout` and 会议模式's larger text go onto a copy."""

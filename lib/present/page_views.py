@@ -176,7 +176,8 @@ def team_share_chart(coverage, all_teams: bool = False) -> Chart:
     if len(teams) > TOP_TEAMS and not all_teams:
         teams = teams.sort_values(["member_share", "unit", "team"], kind="stable").head(TOP_TEAMS)
         title = f"党员占比最低的 {TOP_TEAMS} 个班组"
-    return Chart(title, charts.ratio_bars(teams, "label", "members", "headcount", title, "党员占比"), wide=True)
+    return Chart(title, charts.ratio_bars(teams, "label", "members", "headcount", title, "党员占比"), wide=True,
+                 teams=True)
 
 
 # ---------------------------------------------------------------- 三个动作
@@ -396,7 +397,8 @@ def scores_view(get: Getter, f: Filter, quarter: str | None = None) -> PageView:
                 help="自评总分 − 支部审核分的平均值；越大说明自评越偏高"),
         ),
         charts=(lines, Chart("名次进退", charts.diverging_bars(movers, "label", "rank_change",
-                                                           f"{quarter_name}班组内名次进退最大", "名次变化"))),
+                                                           f"{quarter_name}班组内名次进退最大", "名次变化"),
+                             teams=True, caption="点击某人的条形，打开其所在班组的班组画像。")),
     ),))
 
 

@@ -22,7 +22,7 @@ from lib.natural_order import natural_key
 from lib.present import charts
 from lib.present.formatting import NOT_REPORTED, month_text, percent, period_text
 from lib.present.literal import plotly_literal, plotly_literals
-from lib.present.view_parts import Kpi, scope_text, team_label
+from lib.present.view_parts import TEAM_SEPARATOR, Kpi, scope_text, team_label
 
 TITLE = "班组画像"
 SCORE_QUARTERS = 2          # the latest two quarters with scores
@@ -47,8 +47,14 @@ def team_from_points(points, teams) -> tuple[str, str] | None:
     for point in points or ():
         for key in ("y", "x", "label"):
             value = point.get(key) if isinstance(point, dict) else None
-            if isinstance(value, str) and value in by_label:
+            if not isinstance(value, str):
+                continue
+            if value in by_label:
                 return by_label[value]
+            # A person's bar, 队·班组·姓名: the team is all but the last part.
+            head = value.rsplit(TEAM_SEPARATOR, 1)[0] if TEAM_SEPARATOR in value else None
+            if head in by_label:
+                return by_label[head]
     return None
 
 

@@ -74,6 +74,7 @@ class Chart:
     figure: go.Figure
     wide: bool = False        # takes a whole row instead of half
     caption: str = ""
+    teams: bool = False       # its categories start with 队·班组: a click opens that team's 班组画像
 
     @property
     def empty(self) -> bool:
@@ -115,8 +116,11 @@ class PageView:
         return "口径：" + "；".join(parts) + "。" if parts else ""
 
 
+TEAM_SEPARATOR = "·"  # 队·班组 (and 队·班组·姓名 for a person)
+
+
 def team_label(pair: tuple[str, str]) -> str:
-    return f"{pair[0]}·{pair[1]}"
+    return f"{pair[0]}{TEAM_SEPARATOR}{pair[1]}"
 
 
 def scope_text(f: Filter, data_month=None) -> str:
