@@ -104,54 +104,32 @@ def test_without_a_unit_the_page_asks_for_one():
     assert any("请选择一个队" in i.value for i in at.info)
 
 
-def test_a_click_on_a_team_in_the_coverage_chart_opens_its_profile(monkeypatch):
+@pytest.mark.parametrize(("page", "chart_key", "bar"), [
+    ("coverage_page", "team-click-", -1),        # 党员覆盖's team chart: 队·班组, the top bar
+    ("scores_page", "team-click-名次进退", 0),    # 比学争优's 名次进退: a person, 队·班组·姓名 (masked)
+])
+def test_a_click_on_a_team_in_a_chart_opens_its_profile(monkeypatch, page, chart_key, bar):
     """AppTest cannot click a Plotly bar: the selection Streamlit hands back is given to the chart
     (a point whose y is the clicked bar's label, as the browser sends it)."""
     import streamlit as st
 
     at = profile_page({})
-    at.switch_page("pages/coverage_page.py").run()
+    at.switch_page(f"pages/{page}.py").run()
     assert not at.exception
-    chart = next(c for c in at.get("plotly_chart") if "team-click" in c.proto.id)
-    figure = json.loads(chart.proto.spec)
-    label = figure["data"][0]["y"][-1]   # the top bar
-    unit, team = label.split("·", 1)
+    chart = next(c for c in at.get("plotly_chart") if chart_key in c.proto.id)
+    label = json.loads(chart.proto.spec)["data"][0]["y"][bar]
+    unit, team = label.split("·")[:2]
     clicked = {"selection": {"points": [{"y": label, "x": 0.5, "point_index": 0, "curve_number": 0}],
                              "point_indices": [0], "box": [], "lasso": []}}
     real = st.plotly_chart
 
     def clicking(fig, *args, **kwargs):
         result = real(fig, *args, **kwargs)
-        return clicked if kwargs.get("on_select") == "rerun" else result
-
-    monkeypatch.setattr(st, "plotly_chart", clicking)
-    at.run()
-    assert not at.exception, at.exception
-    assert [t.value for t in at.title] == [f"班组画像 · {unit}·{team}"]
-    assert at.query_params.get("unit") == unit and at.query_params.get("team") == label
-    assert isinstance(next(t.value for t in at.dataframe), pd.DataFrame)
-
-
-def test_a_click_on_a_person_in_the_scores_chart_opens_the_persons_team(monkeypatch):
-    """比学争优's 名次进退 bars are people (队·班组·姓名, masked): a click opens their team's 画像."""
-    import streamlit as st
-
-    at = profile_page({})
-    at.switch_page("pages/scores_page.py").run()
-    assert not at.exception
-    chart = next(c for c in at.get("plotly_chart") if "team-click-名次进退" in c.proto.id)
-    label = json.loads(chart.proto.spec)["data"][0]["y"][0]
-    unit, team, _ = label.split("·")
-    clicked = {"selection": {"points": [{"y": label, "x": 3, "point_index": 0, "curve_number": 0}],
-                             "point_indices": [0], "box": [], "lasso": []}}
-    real = st.plotly_chart
-
-    def clicking(fig, *args, **kwargs):
-        result = real(fig, *args, **kwargs)
-        return clicked if kwargs.get("key") == "team-click-名次进退" else result
+        return clicked if str(kwargs.get("key", "")).startswith(chart_key) else result
 
     monkeypatch.setattr(st, "plotly_chart", clicking)
     at.run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == [f"班组画像 · {unit}·{team}"]
     assert at.query_params.get("unit") == unit and at.query_params.get("team") == f"{unit}·{team}"
+    assert isinstance(next(t.value for t in at.dataframe), pd.DataFrame)

@@ -11,6 +11,16 @@ from lib.metrics.query import PARTY_SQL, Filter, Ratio, Source, frame, ratio, ro
 from lib.metrics.reporting import not_reported
 
 ACTIVE_PAIR = "(paired_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of))"
+# Every active pair with its latest talk and the days since it (or since the pairing, without one);
+# callers add their scope and order. talk_activity keeps the quiet ones, pair_talks lists them all.
+PAIRS_SINCE_LAST_TALK = f"""
+        WITH last_talk AS (SELECT member_id, worker_id, max(talk_date) AS last_talk FROM talks
+                           WHERE talk_date <= $as_of GROUP BY ALL)
+        SELECT pr.member_unit, pr.member_id, pr.member_name, pr.worker_unit, pr.worker_team, pr.worker_id,
+               pr.worker_name, pr.paired_on, lt.last_talk,
+               date_diff('day', coalesce(lt.last_talk, pr.paired_on), $as_of) AS days_since
+        FROM pairs pr LEFT JOIN last_talk lt USING (member_id, worker_id)
+        WHERE {ACTIVE_PAIR.replace('paired_on', 'pr.paired_on').replace('ended_on', 'pr.ended_on')}"""
 
 
 @dataclass(frozen=True)
@@ -87,14 +97,7 @@ def talk_activity(source: Source, f: Filter) -> TalkActivity:
                count(DISTINCT a.worker_id)
         FROM active a""", p)
     # Each pair's latest talk first, then the active pairs without one in the last `days` days.
-    overdue = frame(source.store, f"""
-        WITH last_talk AS (SELECT member_id, worker_id, max(talk_date) AS last_talk FROM talks
-                           WHERE talk_date <= $as_of GROUP BY ALL)
-        SELECT pr.member_unit, pr.member_id, pr.member_name, pr.worker_unit, pr.worker_team, pr.worker_id,
-               pr.worker_name, pr.paired_on, lt.last_talk,
-               date_diff('day', coalesce(lt.last_talk, pr.paired_on), $as_of) AS days_since
-        FROM pairs pr LEFT JOIN last_talk lt USING (member_id, worker_id)
-        WHERE {ACTIVE_PAIR.replace('paired_on', 'pr.paired_on').replace('ended_on', 'pr.ended_on')}
+    overdue = frame(source.store, f"""{PAIRS_SINCE_LAST_TALK}
           AND {pair_scope.replace('worker_', 'pr.worker_')}
           AND pr.paired_on <= $as_of - to_days(CAST($days AS INTEGER))
           AND (lt.last_talk IS NULL OR lt.last_talk <= $as_of - to_days(CAST($days AS INTEGER)))
@@ -119,13 +122,6 @@ def pair_talks(source: Source, f: Filter) -> PairTalks:
     quiet ones are talk_activity.overdue; this lists them all, longest quiet first."""
     p = f.params()
     pair_scope = scope_sql("pr.worker_unit", "pr.worker_team")
-    pairs = frame(source.store, f"""
-        WITH last_talk AS (SELECT member_id, worker_id, max(talk_date) AS last_talk FROM talks
-                           WHERE talk_date <= $as_of GROUP BY ALL)
-        SELECT pr.member_unit, pr.member_id, pr.member_name, pr.worker_unit, pr.worker_team, pr.worker_id,
-               pr.worker_name, pr.paired_on, lt.last_talk,
-               date_diff('day', coalesce(lt.last_talk, pr.paired_on), $as_of) AS days_since
-        FROM pairs pr LEFT JOIN last_talk lt USING (member_id, worker_id)
-        WHERE {ACTIVE_PAIR.replace('paired_on', 'pr.paired_on').replace('ended_on', 'pr.ended_on')} AND {pair_scope}
+    pairs = frame(source.store, f"""{PAIRS_SINCE_LAST_TALK} AND {pair_scope}
         ORDER BY days_since DESC, pr.worker_unit, pr.worker_team, pr.member_id, pr.worker_id""", p)
     return PairTalks(pairs, thresholds.OVERDUE_TALK_DAYS, not_reported(source, f, "pairs", "talks"))
