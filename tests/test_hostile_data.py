@@ -32,6 +32,7 @@ from tests.hostile import (
     import_hostile,
 )
 from tests.test_app import ANALYSIS_PAGES, app_env, open_page  # noqa: F401 — app_env is a fixture
+from tests.test_meeting_screens import every_screen
 from tests.users import VIEWER_USER
 
 UNESCAPED = [re.compile(r"(?<!\\)" + re.escape(m)) for m in MARKUP]
@@ -202,14 +203,17 @@ def test_meeting_mode_masks_a_roster_name_inside_free_text(app_env, page):  # no
         store.close()
     at = open_page(page, {"unit": UNIT, "mode": "meeting"})
     assert not at.exception
-    tables = [t.value for t in at.dataframe]
-    shown = " ".join(str(v) for t in tables for v in t.astype(str).to_numpy().ravel())
+    described = False
+    for screen in every_screen(at):  # 会议模式 shows a page screen by screen
+        tables = [t.value for t in [*screen.dataframe, *screen.table]]
+        shown = " ".join(str(v) for t in tables for v in t.astype(str).to_numpy().ravel())
+        described |= any("问题描述" in t.columns for t in tables)
+        assert PERSON not in shown and PERSON_ID not in shown
+        for spec in _plotly_specs(screen):
+            assert PERSON not in spec and PERSON_ID not in spec
+        assert not [t for t in _markdown_texts(screen) if PERSON in t]
     if page == "problems_page":
-        assert any("问题描述" in t.columns for t in tables), "the free text is shown"
-    assert PERSON not in shown and PERSON_ID not in shown
-    for spec in _plotly_specs(at):
-        assert PERSON not in spec and PERSON_ID not in spec
-    assert not [t for t in _markdown_texts(at) if PERSON in t]
+        assert described, "the free text is shown"
 
 
 # ---------------------------------------------------------------- the deck

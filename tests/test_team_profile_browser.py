@@ -1,5 +1,6 @@
 """班组画像 in a real browser at 1920×1080: the whole profile of a busy demo team fits one screen
 (nothing to scroll), screenshot kept under test-artifacts/."""
+import shutil
 from urllib.parse import urlencode
 
 from lib.metrics.registry import Indicators
@@ -15,9 +16,12 @@ HEIGHTS = """() => [document.documentElement.scrollHeight, document.body.scrollH
      .map(e => e.scrollHeight)]"""
 
 
-def _busiest_team(db) -> tuple[str, str]:
-    """The demo team with the most pairs among those with scores and open problems or 待办 items."""
-    store = Store(db)
+def _busiest_team(db, folder) -> tuple[str, str]:
+    """The demo team with the most pairs among those with scores and open problems or 待办 items
+    (read from a copy: the session's demo file may be open in this process with other settings)."""
+    copy = folder / "busiest.duckdb"
+    shutil.copy(db, copy)
+    store = Store(copy)
     try:
         get, f = Indicators(store).get, default_filter(store)
         pairs = get("pair_talks", f).pairs.groupby(["worker_unit", "worker_team"]).size()
@@ -30,7 +34,7 @@ def _busiest_team(db) -> tuple[str, str]:
 
 def test_a_team_profile_fits_one_1920x1080_screen(demo_db, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
-    unit, team = _busiest_team(demo_db)
+    unit, team = _busiest_team(demo_db, tmp_path)
     with _serve(demo_db, tmp_path) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         pg = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")

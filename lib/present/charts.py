@@ -60,7 +60,7 @@ def _value_range(values, room: float = LABEL_ROOM, floor: float = 1.0) -> list[f
 # Built on Plotly's own default template, so whatever the house does not set stays as it was.
 # Only the trace types the house draws keep Plotly's defaults: applying the whole template (every
 # trace type's defaults) cost ~30 ms a figure, this one ~15 ms, with the same output for these.
-HOUSE_TRACE_TYPES = ("bar", "funnel", "heatmap", "scatter")
+HOUSE_TRACE_TYPES = ("bar", "funnel", "heatmap", "scatter", "table")  # table: the 班组画像 canvas
 HOUSE_TEMPLATE = go.layout.Template(
     layout=pio.templates["plotly"].layout,
     data={kind: getattr(pio.templates["plotly"].data, kind) for kind in HOUSE_TRACE_TYPES})
