@@ -239,24 +239,30 @@ def _settled(page) -> None:
                             " [data-testid=\"stDataFrame\"] canvas')].length")
         stable = stable + 1 if now == last else 0
         last = now
-        page.wait_for_timeout(400)
+        page.wait_for_timeout(250)
+
+
+HOVERED_TABLES = 3  # a page's first visible tables of each kind: one config and one style rule serve them all
 
 
 def _table_toolbar_labels(page) -> list[str]:
-    """Hover every table; the labels of the buttons its toolbar shows."""
+    """Hover the page's first tables of each kind; the labels of the buttons their toolbars show."""
     labels = []
-    tables = page.locator('[data-testid="stDataFrame"], [data-testid="stDataEditor"], [data-testid="stTable"]')
-    for i in range(tables.count()):
-        table = tables.nth(i)
-        if not table.is_visible():  # inside a closed expander or another tab: no toolbar to show
-            continue
-        table.scroll_into_view_if_needed()
-        table.hover()
-        page.wait_for_timeout(200)
-        labels += table.locator('[data-testid="stElementToolbar"] button, [data-testid="stElementToolbarButton"]'
-                                ).evaluate_all("els => els.map(e => (e.getAttribute('aria-label') || '') + ' '"
-                                               " + (e.innerText || ''))")
+    for kind in ("stDataFrame", "stDataEditor", "stTable"):
+        tables = page.locator(f'[data-testid="{kind}"]:visible')  # (not in a closed expander or tab)
+        for i in range(min(tables.count(), HOVERED_TABLES)):
+            labels += _hovered_toolbar(page, tables.nth(i))
     return labels
+
+
+def _hovered_toolbar(page, table) -> list[str]:
+    """The labels of the buttons a table's toolbar shows while the mouse is on it."""
+    table.scroll_into_view_if_needed()
+    table.hover()
+    page.wait_for_timeout(200)
+    return table.locator('[data-testid="stElementToolbar"] button, [data-testid="stElementToolbarButton"]'
+                         ).evaluate_all("els => els.map(e => (e.getAttribute('aria-label') || '') + ' '"
+                                        " + (e.innerText || ''))")
 
 
 def test_no_table_offers_its_own_download(served):
